@@ -1,0 +1,47 @@
+#!/usr/bin/env node
+// Runs node's built-in test runner over every *.test.ts file below the given folders,
+// with TypeScript loaded by tsx and workspace packages resolved to their sources.
+// Node 20's runner has no glob support, so the files are listed here.
+import { spawnSync } from 'node:child_process';
+import { readdirSync, statSync, existsSync } from 'node:fs';
+import { join } from 'node:path';
+
+const args = process.argv.slice(2);
+const dirs = args.filter((a) => !a.startsWith('--'));
+const passThrough = args.filter((a) => a.startsWith('--'));
+
+function walk(dir, out) {
+  for (const name of readdirSync(dir)) {
+    if (name === 'node_modules' || name === 'dist' || name.startsWith('.')) {
+      continue;
+    }
+    const p = join(dir, name);
+    if (statSync(p).isDirectory()) {
+      walk(p, out);
+    } else if (name.endsWith('.test.ts')) {
+      out.push(p);
+    }
+  }
+  return out;
+}
+
+const files = dirs.filter((d) => existsSync(d)).flatMap((d) => walk(d, []));
+files.sort();
+if (files.length === 0) {
+  console.error(`run-tests: no *.test.ts files under ${dirs.join(', ')}`);
+  process.exit(1);
+}
+const res = spawnSync(
+  process.execPath,
+  [
+    '--conditions=source',
+    '--import',
+    'tsx',
+    '--test',
+    '--test-timeout=120000',
+    ...passThrough,
+    ...files,
+  ],
+  { stdio: 'inherit' },
+);
+process.exit(res.status ?? 1);
