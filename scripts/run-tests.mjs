@@ -4,7 +4,7 @@
 // Node 20's runner has no glob support, so the files are listed here.
 import { spawnSync } from 'node:child_process';
 import { readdirSync, statSync, existsSync } from 'node:fs';
-import { join } from 'node:path';
+import { join, basename } from 'node:path';
 
 const args = process.argv.slice(2);
 const dirs = args.filter((a) => !a.startsWith('--'));
@@ -31,6 +31,18 @@ if (files.length === 0) {
   console.error(`run-tests: no *.test.ts files under ${dirs.join(', ')}`);
   process.exit(1);
 }
+// With PENGUINCAST_TEST_RESULTS set, a TAP copy of the run lands there for the summary line.
+const reporters = [];
+const resultsDir = process.env.PENGUINCAST_TEST_RESULTS;
+if (resultsDir) {
+  const file = join(resultsDir, `${basename(process.cwd())}-${process.pid}.tap`);
+  reporters.push(
+    '--test-reporter=spec',
+    '--test-reporter-destination=stdout',
+    '--test-reporter=tap',
+    `--test-reporter-destination=${file}`,
+  );
+}
 const res = spawnSync(
   process.execPath,
   [
@@ -39,6 +51,7 @@ const res = spawnSync(
     'tsx',
     '--test',
     '--test-timeout=120000',
+    ...reporters,
     ...passThrough,
     ...files,
   ],

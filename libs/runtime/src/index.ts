@@ -1,0 +1,5 @@
+/** Public surface of `@penguincast/runtime`: what every service's composition root shares. */
+export * from './logger.js';
+export * from './metrics.js';
+export * from './health.js';
+export * from './cli.js';
