@@ -1,0 +1,39 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { codecFromContentType } from './content-type.js';
+
+describe('codecFromContentType', { timeout: 10_000 }, () => {
+  it('maps every listed type to its codec', () => {
+    const table: Array<[string, string]> = [
+      ['audio/mpeg', 'mp3'],
+      ['audio/mp3', 'mp3'],
+      ['audio/mpeg3', 'mp3'],
+      ['audio/aac', 'aac'],
+      ['audio/aacp', 'aac'],
+      ['audio/x-aac', 'aac'],
+      ['application/ogg', 'ogg'],
+      ['application/x-ogg', 'ogg'],
+      ['audio/ogg', 'ogg'],
+      ['audio/opus', 'ogg'],
+      ['audio/vorbis', 'ogg'],
+      ['video/ogg', 'ogg'],
+      ['audio/flac', 'flac'],
+      ['audio/x-flac', 'flac'],
+    ];
+    for (const [ct, codec] of table) {
+      assert.equal(codecFromContentType(ct), codec, ct);
+    }
+  });
+
+  it('ignores parameters, whitespace and case', () => {
+    assert.equal(codecFromContentType('Audio/MPEG; charset=utf-8'), 'mp3');
+    assert.equal(codecFromContentType('  audio/ogg ;codecs=opus'), 'ogg');
+    assert.equal(codecFromContentType('AUDIO/AACP;'), 'aac');
+  });
+
+  it('returns unknown for missing, empty or unlisted types', () => {
+    for (const ct of [undefined, '', ';', 'audio/wav', 'text/plain', 'audio/mpegurl', 'mpeg']) {
+      assert.equal(codecFromContentType(ct), 'unknown', String(ct));
+    }
+  });
+});
