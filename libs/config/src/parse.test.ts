@@ -59,7 +59,7 @@ test('defaults follow Icecast where the seed names none', () => {
   assert.equal(cfg.Limits.Sources, 2);
   assert.equal(cfg.Limits.BurstSize, 65536);
   assert.equal(cfg.Cluster.SubjectPrefix, 'pc');
-  assert.equal(cfg.Cluster.KeyPrefix, 'pc:');
+  assert.equal(cfg.Cluster.KeyPrefix, 'pc');
   assert.equal(cfg.Auth.SourcePassword, undefined, 'unlisted mounts refused by default');
 });
 

@@ -128,8 +128,10 @@ export const StationConfigSchema = z.strictObject({
       BurstSize: z.number().int().min(0).default(DEFAULT_BURST_SIZE),
     })
     .prefault({}),
-  Auth: z
-    .strictObject({
+  // A missing Auth section is read as `{}` so the message names the missing password.
+  Auth: z.preprocess(
+    (v) => v ?? {},
+    z.strictObject({
       AdminUser: z.string().min(1).default('admin'),
       /** Admin password; may also come from PENGUINCAST_ADMIN_PASSWORD. */
       AdminPassword: z
@@ -137,8 +139,8 @@ export const StationConfigSchema = z.strictObject({
         .min(1, 'set Auth.AdminPassword or PENGUINCAST_ADMIN_PASSWORD'),
       /** Source password for mounts not listed in Mounts; unset refuses unlisted mounts. */
       SourcePassword: z.string().min(1).optional(),
-    })
-    .prefault({}),
+    }),
+  ),
   Paths: z
     .strictObject({
       Log: z.string().min(1).default('log/'),
@@ -181,8 +183,11 @@ export const StationConfigSchema = z.strictObject({
         .string()
         .regex(/^[a-z0-9_-]+(\.[a-z0-9_-]+)*$/, 'lowercase tokens separated by dots, no $ or *')
         .default('pc'),
-      /** Prefix of every Redis key. */
-      KeyPrefix: z.string().min(1).default('pc:'),
+      /** Prefix of every Redis key (the `:` separator is added by the key builders). */
+      KeyPrefix: z
+        .string()
+        .regex(/^[a-z0-9_-]+(:[a-z0-9_-]+)*$/, 'colon-separated lowercase tokens, e.g. pc')
+        .default('pc'),
       IngestPort: port.default(8001),
       AdminPort: port.default(8080),
       StatsPort: port.default(9100),

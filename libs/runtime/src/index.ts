@@ -3,3 +3,7 @@ export * from './logger.js';
 export * from './metrics.js';
 export * from './health.js';
 export * from './cli.js';
+export * from './adapters.js';
+export * from './service.js';
+export * from './http.js';
+export * from './read-head.js';

@@ -1,2 +1,4 @@
 /** Public surface of `@penguincast/testkit`: real servers, real sources and listeners for tests. */
-export {};
+export * from './servers.js';
+export * from './listener.js';
+export * from './audio.js';

@@ -1,0 +1,223 @@
+/**
+ * JSON codecs (versioned with `v`, tagged with `t`) for title changes, burst requests, admin
+ * commands and replies, and connection events. Decoders validate every field.
+ */
+import type {
+  BurstRequest,
+  ClientInfo,
+  ConnectionEvent,
+  ControlCommand,
+  ControlReply,
+  TitleChange,
+  TitleEntry,
+} from './messages.js';
+import { CTL_KINDS, type CtlKind, type EvtKind } from './subjects.js';
+import {
+  Fields,
+  MESSAGE_VERSION,
+  checkOutgoing,
+  compact,
+  jsonBytes,
+  parseJsonMessage,
+  type Obj,
+} from './validate.js';
+
+function encode(tag: string, body: Obj, read: (o: Obj) => unknown): Uint8Array {
+  const wire = { v: MESSAGE_VERSION, t: tag, ...compact(body) };
+  checkOutgoing(() => read(wire));
+  return jsonBytes(wire);
+}
+
+// ---- TitleChange --------------------------------------------------------------------------
+
+const fTitle = new Fields('TitleChange');
+
+/** Reads a title entry (position, title, url?, charset) from `o`; shared with the burst reply. */
+export function readTitleEntry(f: Fields, o: Obj, path: string): TitleEntry {
+  return compact({
+    position: f.int(o, 'position', path),
+    title: f.str(o, 'title', path),
+    url: f.optStr(o, 'url', path),
+    charset: f.str(o, 'charset', path, true),
+  });
+}
+
+function readTitleChange(o: Obj): TitleChange {
+  return compact({
+    mount: fTitle.str(o, 'mount', '', true),
+    session: fTitle.str(o, 'session', '', true),
+    ...readTitleEntry(fTitle, o, ''),
+    timestampMs: fTitle.optInt(o, 'timestampMs'),
+  });
+}
+
+/** Encodes a title change for `<prefix>.meta.<m>`. Throws `TypeError` on invalid fields. */
+export function encodeTitleChange(msg: TitleChange): Uint8Array {
+  return encode('title-change', { ...msg }, readTitleChange);
+}
+
+/** Decodes a title change. Throws `MessageDecodeError` or `UnsupportedMessageVersionError`. */
+export function decodeTitleChange(bytes: Uint8Array): TitleChange {
+  return readTitleChange(parseJsonMessage(fTitle, 'title-change', bytes));
+}
+
+// ---- BurstRequest -------------------------------------------------------------------------
+
+const fBurstReq = new Fields('BurstRequest');
+
+function readBurstRequest(o: Obj): BurstRequest {
+  return compact({
+    mount: fBurstReq.str(o, 'mount', '', true),
+    maxBytes: fBurstReq.optInt(o, 'maxBytes'),
+    requester: fBurstReq.optStr(o, 'requester'),
+  });
+}
+
+/** Encodes a burst request for `<prefix>.burst.<m>`. */
+export function encodeBurstRequest(msg: BurstRequest): Uint8Array {
+  return encode('burst-request', { ...msg }, readBurstRequest);
+}
+
+/** Decodes a burst request. */
+export function decodeBurstRequest(bytes: Uint8Array): BurstRequest {
+  return readBurstRequest(parseJsonMessage(fBurstReq, 'burst-request', bytes));
+}
+
+// ---- ControlCommand -----------------------------------------------------------------------
+
+const fCmd = new Fields('ControlCommand');
+
+function readCommand(o: Obj): ControlCommand {
+  const type = fCmd.oneOf(o, 'type', CTL_KINDS);
+  switch (type) {
+    case 'kill-client':
+      return {
+        type,
+        mount: fCmd.str(o, 'mount', '', true),
+        clientId: fCmd.str(o, 'clientId', '', true),
+      };
+    case 'kill-source':
+    case 'list-clients':
+      return { type, mount: fCmd.str(o, 'mount', '', true) };
+    case 'move-clients':
+      return { type, from: fCmd.str(o, 'from', '', true), to: fCmd.str(o, 'to', '', true) };
+    case 'metadata-update':
+      return compact({
+        type,
+        mount: fCmd.str(o, 'mount', '', true),
+        title: fCmd.str(o, 'title'),
+        url: fCmd.optStr(o, 'url'),
+        charset: fCmd.optStr(o, 'charset'),
+      });
+  }
+}
+
+/** The ctl subject kind a command is sent on (the command's `type`). */
+export function ctlKindOf(cmd: ControlCommand): CtlKind {
+  return cmd.type;
+}
+
+/** Encodes an admin command for `<prefix>.ctl.<type>`. */
+export function encodeControlCommand(cmd: ControlCommand): Uint8Array {
+  return encode('ctl-command', { ...cmd }, readCommand);
+}
+
+/** Decodes an admin command. */
+export function decodeControlCommand(bytes: Uint8Array): ControlCommand {
+  return readCommand(parseJsonMessage(fCmd, 'ctl-command', bytes));
+}
+
+// ---- ControlReply -------------------------------------------------------------------------
+
+const fReply = new Fields('ControlReply');
+const REPLY_TYPES = [...CTL_KINDS, 'error'] as const;
+
+function readClient(v: unknown, path: string): ClientInfo {
+  const o = fReply.obj(v, path);
+  const p = `${path}.`;
+  return compact({
+    id: fReply.str(o, 'id', p, true),
+    ip: fReply.str(o, 'ip', p),
+    connectedSeconds: fReply.num(o, 'connectedSeconds', p),
+    bytes: fReply.int(o, 'bytes', p),
+    user: fReply.optStr(o, 'user', p),
+    userAgent: fReply.optStr(o, 'userAgent', p),
+    referer: fReply.optStr(o, 'referer', p),
+    lagBytes: fReply.optInt(o, 'lagBytes', p),
+  });
+}
+
+function readReply(o: Obj): ControlReply {
+  const type = fReply.oneOf(o, 'type', REPLY_TYPES);
+  const instanceId = fReply.str(o, 'instanceId', '', true);
+  switch (type) {
+    case 'kill-client':
+    case 'kill-source':
+      return { type, instanceId, killed: fReply.bool(o, 'killed') };
+    case 'move-clients':
+      return { type, instanceId, moved: fReply.int(o, 'moved') };
+    case 'metadata-update':
+      return { type, instanceId, updated: fReply.bool(o, 'updated') };
+    case 'list-clients':
+      return {
+        type,
+        instanceId,
+        clients: fReply.arr(o['clients'], 'clients').map((c, i) => readClient(c, `clients[${i}]`)),
+      };
+    case 'error':
+      return {
+        type,
+        instanceId,
+        code: fReply.str(o, 'code', '', true),
+        message: fReply.str(o, 'message'),
+      };
+  }
+}
+
+/** Encodes the answer to an admin command. */
+export function encodeControlReply(reply: ControlReply): Uint8Array {
+  return encode('ctl-reply', { ...reply }, readReply);
+}
+
+/** Decodes the answer to an admin command. */
+export function decodeControlReply(bytes: Uint8Array): ControlReply {
+  return readReply(parseJsonMessage(fReply, 'ctl-reply', bytes));
+}
+
+// ---- ConnectionEvent ----------------------------------------------------------------------
+
+const fEvt = new Fields('ConnectionEvent');
+
+function readEvent(o: Obj): ConnectionEvent {
+  return compact({
+    role: fEvt.oneOf(o, 'role', ['listener', 'source'] as const),
+    action: fEvt.oneOf(o, 'action', ['connect', 'disconnect'] as const),
+    mount: fEvt.str(o, 'mount'),
+    id: fEvt.str(o, 'id', '', true),
+    ip: fEvt.str(o, 'ip'),
+    user: fEvt.optStr(o, 'user'),
+    request: fEvt.str(o, 'request'),
+    status: fEvt.int(o, 'status'),
+    bytes: fEvt.int(o, 'bytes'),
+    seconds: fEvt.num(o, 'seconds'),
+    referer: fEvt.optStr(o, 'referer'),
+    userAgent: fEvt.optStr(o, 'userAgent'),
+    instanceId: fEvt.str(o, 'instanceId', '', true),
+    timestampMs: fEvt.int(o, 'timestampMs'),
+  });
+}
+
+/** The evt subject kind an event is sent on (`<role>-<action>`). */
+export function evtKindOf(evt: Pick<ConnectionEvent, 'role' | 'action'>): EvtKind {
+  return `${evt.role}-${evt.action}`;
+}
+
+/** Encodes a connection event for `<prefix>.evt.<role>-<action>`. */
+export function encodeConnectionEvent(evt: ConnectionEvent): Uint8Array {
+  return encode('connection-event', { ...evt }, readEvent);
+}
+
+/** Decodes a connection event. */
+export function decodeConnectionEvent(bytes: Uint8Array): ConnectionEvent {
+  return readEvent(parseJsonMessage(fEvt, 'connection-event', bytes));
+}

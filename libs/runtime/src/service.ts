@@ -1,0 +1,102 @@
+/**
+ * The start-up sequence every composition root shares, in the order style.md §4 fixes: args,
+ * config, logger, bus and state, metrics registry, the app factory, start; then on SIGTERM or
+ * SIGINT the reverse: app, bus drain, state close, exit 0. A bad config exits 2 with every
+ * problem listed.
+ */
+import { hostname } from 'node:os';
+import type { Logger } from 'pino';
+import type { Registry } from 'prom-client';
+import { ConfigError, loadStationConfig, type StationConfig } from '@penguincast/config';
+import type { Bus, StateStore } from '@penguincast/bus';
+import { parseCliArgs } from './cli.js';
+import { createRootLogger } from './logger.js';
+import { createRegistry } from './metrics.js';
+import { connectAdapters } from './adapters.js';
+
+/** What a service's app factory receives. */
+export interface ServiceDeps {
+  config: StationConfig;
+  log: Logger;
+  bus: Bus;
+  state: StateStore;
+  registry: Registry;
+  /** Unique id of this process (`<host>-<pid>`), used for leases and per-edge counters. */
+  instanceId: string;
+}
+
+/** A started service. */
+export interface ServiceApp {
+  start(): Promise<void>;
+  stop(): Promise<void>;
+}
+
+/** How to run one service (or the single process). */
+export interface RunServiceOptions {
+  service: string;
+  argv: readonly string[];
+  env: Readonly<Record<string, string | undefined>>;
+  /** A lone service needs NATS and Redis; the single process uses memory without them. */
+  requireCluster: boolean;
+  create: (deps: ServiceDeps) => ServiceApp | Promise<ServiceApp>;
+}
+
+/** A process-unique id made of the host name and pid, safe for keys and subjects. */
+export function makeInstanceId(): string {
+  return `${hostname()}-${process.pid}`.replace(/[^A-Za-z0-9_-]/g, '_').slice(0, 120);
+}
+
+/** Runs a service until a signal stops it. Never returns normally before then. */
+export async function runService(opts: RunServiceOptions): Promise<void> {
+  const args = parseCliArgs(opts.argv, opts.env);
+  let config: StationConfig;
+  try {
+    config = loadStationConfig(args.configPath, opts.env);
+  } catch (err) {
+    if (err instanceof ConfigError) {
+      process.stderr.write(`penguincast ${opts.service}: ${err.message}\n`);
+      process.exit(2);
+    }
+    throw err;
+  }
+  const instanceId = makeInstanceId();
+  const log = createRootLogger({
+    service: opts.service,
+    instance: instanceId,
+    loglevel: config.Logging.Loglevel,
+  });
+  const adapters = await connectAdapters(config, log, {
+    name: `${opts.service}-${instanceId}`,
+    requireCluster: opts.requireCluster,
+  });
+  const registry = createRegistry(opts.service, instanceId);
+  const app = await opts.create({
+    config,
+    log,
+    bus: adapters.bus,
+    state: adapters.state,
+    registry,
+    instanceId,
+  });
+  await app.start();
+  log.info({ config: args.configPath, inMemory: adapters.inMemory }, 'started');
+
+  let stopping = false;
+  const stop = async (signal: string): Promise<void> => {
+    if (stopping) {
+      return;
+    }
+    stopping = true;
+    log.info({ signal }, 'stopping');
+    try {
+      await app.stop();
+      await adapters.close();
+    } catch (err) {
+      log.error({ err }, 'stop failed');
+      process.exit(1);
+    }
+    process.exit(0);
+  };
+  process.once('SIGTERM', () => void stop('SIGTERM'));
+  process.once('SIGINT', () => void stop('SIGINT'));
+}
