@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # Installs, through apt-get, the Debian packages the tests use that this machine lacks:
-# nats-server and redis-server (spawned by the test kit), ffmpeg (real sources and decoding)
-# and mp3check (checks what listeners received). Does nothing when all are present.
+# nats-server and redis-server (spawned by the test kit), ffmpeg (real sources and decoding),
+# mp3check (checks what listeners received) and promtool (checks /metrics, the Prometheus
+# config and alert rules; Debian ships it in the prometheus package). Does nothing when all
+# are present.
 set -euo pipefail
 declare -A pkg_for=(
   [nats-server]=nats-server
@@ -9,6 +11,7 @@ declare -A pkg_for=(
   [ffmpeg]=ffmpeg
   [ffprobe]=ffmpeg
   [mp3check]=mp3check
+  [promtool]=prometheus
 )
 missing=()
 for bin in "${!pkg_for[@]}"; do

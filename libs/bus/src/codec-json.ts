@@ -1,6 +1,6 @@
 /**
  * JSON codecs (versioned with `v`, tagged with `t`) for title changes, burst requests, admin
- * commands and replies, and connection events. Decoders validate every field.
+ * commands and replies, connection events and service heartbeats. Decoders validate every field.
  */
 import type {
   BurstRequest,
@@ -8,6 +8,7 @@ import type {
   ConnectionEvent,
   ControlCommand,
   ControlReply,
+  ServiceHeartbeat,
   TitleChange,
   TitleEntry,
 } from './messages.js';
@@ -220,4 +221,55 @@ export function encodeConnectionEvent(evt: ConnectionEvent): Uint8Array {
 /** Decodes a connection event. */
 export function decodeConnectionEvent(bytes: Uint8Array): ConnectionEvent {
   return readEvent(parseJsonMessage(fEvt, 'connection-event', bytes));
+}
+
+// ---- ServiceHeartbeat ---------------------------------------------------------------------
+
+const fBeat = new Fields('ServiceHeartbeat');
+/** Figure names are short snake_case words, so they can become metric and column names. */
+const FIGURE_NAME = /^[a-z][a-z0-9_]{0,63}$/;
+/** A heartbeat carries a handful of figures; more means a buggy publisher. */
+const MAX_FIGURES = 64;
+
+function readFigures(o: Obj): Record<string, number> {
+  const rec = fBeat.obj(o['figures'], 'figures');
+  const names = Object.keys(rec);
+  if (names.length > MAX_FIGURES) {
+    fBeat.fail('figures', `more than ${MAX_FIGURES} figures`);
+  }
+  const out: Record<string, number> = {};
+  for (const name of names) {
+    if (!FIGURE_NAME.test(name)) {
+      fBeat.fail(`figures.${name}`, 'figure names are lowercase snake_case');
+    }
+    out[name] = fBeat.num(rec, name, 'figures.');
+  }
+  return out;
+}
+
+function readHeartbeat(o: Obj): ServiceHeartbeat {
+  const stopping = o['stopping'] == null ? undefined : fBeat.bool(o, 'stopping');
+  return compact({
+    service: fBeat.str(o, 'service', '', true),
+    instanceId: fBeat.str(o, 'instanceId', '', true),
+    timestampMs: fBeat.int(o, 'timestampMs'),
+    intervalMs: fBeat.int(o, 'intervalMs', '', 1),
+    uptimeSeconds: fBeat.num(o, 'uptimeSeconds'),
+    cpuPercent: fBeat.num(o, 'cpuPercent'),
+    rssBytes: fBeat.int(o, 'rssBytes'),
+    heapUsedBytes: fBeat.int(o, 'heapUsedBytes'),
+    heapTotalBytes: fBeat.int(o, 'heapTotalBytes'),
+    figures: readFigures(o),
+    stopping,
+  });
+}
+
+/** Encodes a service heartbeat for `<prefix>.stats.heartbeat`. Throws `TypeError` when invalid. */
+export function encodeServiceHeartbeat(msg: ServiceHeartbeat): Uint8Array {
+  return encode('service-heartbeat', { ...msg }, readHeartbeat);
+}
+
+/** Decodes a service heartbeat. */
+export function decodeServiceHeartbeat(bytes: Uint8Array): ServiceHeartbeat {
+  return readHeartbeat(parseJsonMessage(fBeat, 'service-heartbeat', bytes));
 }

@@ -18,11 +18,13 @@ import {
   decodeConnectionEvent,
   decodeControlCommand,
   decodeControlReply,
+  decodeServiceHeartbeat,
   decodeTitleChange,
   encodeBurstRequest,
   encodeConnectionEvent,
   encodeControlCommand,
   encodeControlReply,
+  encodeServiceHeartbeat,
   encodeTitleChange,
   evtKindOf,
 } from './codec-json.js';
@@ -33,6 +35,7 @@ import type {
   ConnectionEvent,
   ControlCommand,
   ControlReply,
+  ServiceHeartbeat,
   SourceAnnouncement,
   TitleChange,
 } from './messages.js';
@@ -217,6 +220,7 @@ describe('JSON codecs', () => {
   it('only ever throws MessageDecodeError on garbage', T, () => {
     const decoders = [
       decodeTitleChange,
+      decodeServiceHeartbeat,
       decodeControlCommand,
       decodeSourceAnnouncement,
       decodeBurstReply,
@@ -229,6 +233,54 @@ describe('JSON codecs', () => {
       }),
       { numRuns: 500 },
     );
+  });
+});
+
+describe('service heartbeat codec', () => {
+  const beat: ServiceHeartbeat = {
+    service: 'edge',
+    instanceId: 'host-1234',
+    timestampMs: 1_700_000_000_000,
+    intervalMs: 5000,
+    uptimeSeconds: 12.5,
+    cpuPercent: 3.25,
+    rssBytes: 52_428_800,
+    heapUsedBytes: 10_000_000,
+    heapTotalBytes: 20_000_000,
+    figures: { listeners: 12, bytes_sent_total: 123456789, slow_listener_drops_total: 1 },
+  };
+
+  it('round-trips, with and without the stopping flag', T, () => {
+    assert.deepEqual(decodeServiceHeartbeat(encodeServiceHeartbeat(beat)), beat);
+    const last = { ...beat, figures: {}, stopping: true };
+    assert.deepEqual(decodeServiceHeartbeat(encodeServiceHeartbeat(last)), last);
+  });
+
+  it('refuses bad figures, negative values and a zero interval', T, () => {
+    const wire = (o: Record<string, unknown>): Uint8Array =>
+      te.encode(JSON.stringify({ v: 1, t: 'service-heartbeat', ...beat, ...o }));
+    const field = (o: Record<string, unknown>): string => {
+      try {
+        decodeServiceHeartbeat(wire(o));
+      } catch (err) {
+        assert.ok(err instanceof MessageDecodeError);
+        return err.field;
+      }
+      assert.fail('decoded a bad heartbeat');
+    };
+    assert.equal(field({ figures: { 'Bad Name': 1 } }), 'figures.Bad Name');
+    assert.equal(field({ figures: { listeners: -1 } }), 'figures.listeners');
+    assert.equal(field({ figures: { listeners: '3' } }), 'figures.listeners');
+    assert.equal(field({ figures: [] }), 'figures');
+    assert.equal(
+      field({ figures: Object.fromEntries(Array.from({ length: 65 }, (_, i) => [`f${i}`, i])) }),
+      'figures',
+    );
+    assert.equal(field({ intervalMs: 0 }), 'intervalMs');
+    assert.equal(field({ cpuPercent: -0.5 }), 'cpuPercent');
+    assert.equal(field({ service: '' }), 'service');
+    assert.equal(field({ stopping: 'yes' }), 'stopping');
+    assert.throws(() => encodeServiceHeartbeat({ ...beat, rssBytes: 1.5 }), TypeError);
   });
 });
 

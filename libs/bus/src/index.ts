@@ -22,6 +22,8 @@ export {
   decodeControlReply,
   encodeConnectionEvent,
   decodeConnectionEvent,
+  encodeServiceHeartbeat,
+  decodeServiceHeartbeat,
   ctlKindOf,
   evtKindOf,
 } from './codec-json.js';

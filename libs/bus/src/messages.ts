@@ -235,3 +235,52 @@ export interface ConnectionEvent {
   /** When it happened, milliseconds since the epoch. */
   timestampMs: number;
 }
+
+/**
+ * Names of the figures a service may report in `ServiceHeartbeat.figures`, so publishers and the
+ * stats service agree on them without building strings of their own. Counters (`*_total`
+ * figures) are cumulative since the instance started; the stats service turns their increases
+ * into station-wide Prometheus counters.
+ */
+export const HEARTBEAT_FIGURES = {
+  /** Listeners connected to this instance now (edges). */
+  listeners: 'listeners',
+  /** Sources connected to this instance now (ingests). */
+  sources: 'sources',
+  /** Audio bytes sent to listeners since the instance started (edges). */
+  bytesSent: 'bytes_sent_total',
+  /** Audio bytes received from sources since the instance started (ingests). */
+  bytesReceived: 'bytes_received_total',
+  /** Listeners dropped for falling too far behind since the instance started (edges). */
+  slowListenerDrops: 'slow_listener_drops_total',
+} as const;
+
+/**
+ * A periodic report of one running process on `<prefix>.stats.heartbeat`: its resource use and
+ * its own figures. The stats service aggregates them into `stat.log` and per-instance metrics,
+ * and forgets an instance whose heartbeats stop for three intervals.
+ */
+export interface ServiceHeartbeat {
+  /** Service name, e.g. `edge`, `ingest`, `admin`, `stats`, or `server` for the single process. */
+  service: string;
+  /** Unique id of the process (`<host>-<pid>`). */
+  instanceId: string;
+  /** When the heartbeat was sent, milliseconds since the epoch. */
+  timestampMs: number;
+  /** Milliseconds until the next heartbeat; the instance counts as gone after three of them. */
+  intervalMs: number;
+  /** Seconds since the process started. */
+  uptimeSeconds: number;
+  /** CPU used since the previous heartbeat, in percent of one core (may exceed 100). */
+  cpuPercent: number;
+  /** Resident set size in bytes. */
+  rssBytes: number;
+  /** V8 heap in use, in bytes. */
+  heapUsedBytes: number;
+  /** V8 heap reserved, in bytes. */
+  heapTotalBytes: number;
+  /** The service's own figures by name (see `HEARTBEAT_FIGURES`); finite numbers >= 0. */
+  figures: Record<string, number>;
+  /** True on the last heartbeat of an instance that is stopping cleanly. */
+  stopping?: boolean;
+}

@@ -16,6 +16,7 @@ import {
   decodeMountToken,
   encodeMountToken,
   parseSubject,
+  statsSubject,
   subjectMatches,
   validateSubjectPrefix,
   wildcardSubject,
@@ -98,6 +99,11 @@ describe('subjects', () => {
     );
     assert.equal(audioSubject('pc.test1', '/a'), 'pc.test1.audio._2fa');
     assert.equal(wildcardSubject('x', 'evt'), 'x.evt.*');
+    assert.equal(s.heartbeat(), 'pc.stats.heartbeat');
+    assert.equal(statsSubject('pc.t', 'heartbeat'), 'pc.t.stats.heartbeat');
+    assert.equal(s.allStats(), 'pc.stats.*');
+    assert.ok(subjectMatches(s.allStats(), s.heartbeat()));
+    assert.throws(() => statsSubject('pc', 'reboot' as never), TypeError);
   });
 
   it('refuses bad prefixes and unknown kinds', T, () => {
@@ -119,6 +125,8 @@ describe('subjects', () => {
     );
     assert.deepEqual(s.parse(s.ctl('move-clients')), { family: 'ctl', kind: 'move-clients' });
     assert.deepEqual(s.parse(s.evt('source-connect')), { family: 'evt', kind: 'source-connect' });
+    assert.deepEqual(s.parse(s.heartbeat()), { family: 'stats', event: 'heartbeat' });
+    assert.equal(s.parse('pc.t.stats.reboot'), null);
     assert.equal(parseSubject('pc', 'pc.t.audio._2fa'), null);
     assert.equal(s.parse('other.audio._2fa'), null);
     assert.equal(s.parse('pc.t.audio'), null);

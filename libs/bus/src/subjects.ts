@@ -28,6 +28,11 @@ export const EVT_KINDS = [
 /** One connection event kind. */
 export type EvtKind = (typeof EVT_KINDS)[number];
 
+/** Station-wide reports carried on `<prefix>.stats.<event>`. */
+export const STATS_EVENTS = ['heartbeat'] as const;
+/** One stats report kind. */
+export type StatsEvent = (typeof STATS_EVENTS)[number];
+
 /** The per-mount subject families. */
 export type MountFamily = 'audio' | 'meta' | 'source' | 'burst';
 
@@ -35,7 +40,8 @@ export type MountFamily = 'audio' | 'meta' | 'source' | 'burst';
 export type ParsedSubject =
   | { family: MountFamily; mount: string }
   | { family: 'ctl'; kind: CtlKind }
-  | { family: 'evt'; kind: EvtKind };
+  | { family: 'evt'; kind: EvtKind }
+  | { family: 'stats'; event: StatsEvent };
 
 const PREFIX_RE = /^[a-z0-9_-]+(\.[a-z0-9_-]+)*$/;
 const PLAIN = /[A-Za-z0-9-]/;
@@ -176,8 +182,19 @@ export function evtSubject(prefix: string, kind: EvtKind): string {
   return `${validateSubjectPrefix(prefix)}.evt.${kindToken(kind, EVT_KINDS, 'evt')}`;
 }
 
-/** `<prefix>.<family>.*`: subscribes to one family on every mount (or every ctl/evt kind). */
-export function wildcardSubject(prefix: string, family: MountFamily | 'ctl' | 'evt'): string {
+/** `<prefix>.stats.<event>`: station-wide reports such as service heartbeats. */
+export function statsSubject(prefix: string, event: StatsEvent): string {
+  return `${validateSubjectPrefix(prefix)}.stats.${kindToken(event, STATS_EVENTS, 'stats')}`;
+}
+
+/**
+ * `<prefix>.<family>.*`: subscribes to one family on every mount (or every ctl, evt or stats
+ * kind).
+ */
+export function wildcardSubject(
+  prefix: string,
+  family: MountFamily | 'ctl' | 'evt' | 'stats',
+): string {
   return `${validateSubjectPrefix(prefix)}.${family}.*`;
 }
 
@@ -209,6 +226,10 @@ export function parseSubject(prefix: string, subject: string): ParsedSubject | n
     case 'evt':
       return (EVT_KINDS as readonly string[]).includes(token)
         ? { family, kind: token as EvtKind }
+        : null;
+    case 'stats':
+      return (STATS_EVENTS as readonly string[]).includes(token)
+        ? { family, event: token as StatsEvent }
         : null;
     default:
       return null;
@@ -248,6 +269,10 @@ export class Subjects {
   evt(kind: EvtKind): string {
     return evtSubject(this.prefix, kind);
   }
+  /** `<prefix>.stats.heartbeat`: every process's periodic `ServiceHeartbeat`. */
+  heartbeat(): string {
+    return statsSubject(this.prefix, 'heartbeat');
+  }
   /** `<prefix>.audio.*` */
   allAudio(): string {
     return wildcardSubject(this.prefix, 'audio');
@@ -271,6 +296,10 @@ export class Subjects {
   /** `<prefix>.evt.*` */
   allEvt(): string {
     return wildcardSubject(this.prefix, 'evt');
+  }
+  /** `<prefix>.stats.*`: every stats report kind (today only heartbeats). */
+  allStats(): string {
+    return wildcardSubject(this.prefix, 'stats');
   }
   /** See `parseSubject()`. */
   parse(subject: string): ParsedSubject | null {

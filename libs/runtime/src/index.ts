@@ -7,3 +7,8 @@ export * from './adapters.js';
 export * from './service.js';
 export * from './http.js';
 export * from './read-head.js';
+export * from './heartbeat.js';
+export * from './errors.js';
+export * from './logs/log-escape.js';
+export * from './logs/log-file.js';
+export * from './logs/error-log.js';

@@ -1,7 +1,8 @@
 /**
  * The root pino logger of a service: JSON on stdout with `service` and `instance` bound, and
  * secrets redacted (Authorization headers, passwords, `pass=` in URLs). Created once per process
- * in a composition root and passed down as a parameter.
+ * in a composition root and passed down as a parameter; extra destinations (the Icecast-style
+ * `error.log` writer) receive the same redacted lines.
  */
 import { pino, type Logger, type DestinationStream } from 'pino';
 
@@ -35,6 +36,12 @@ export interface RootLoggerOptions {
   loglevel?: number;
   /** Where lines go; stdout when omitted. Tests pass a sink. */
   destination?: DestinationStream;
+  /**
+   * More places every line goes besides `destination` (or stdout), e.g. the stats service's
+   * `error.log` writer. Each receives the same JSON lines at the logger's level and filters
+   * further by itself.
+   */
+  extraDestinations?: readonly DestinationStream[];
 }
 
 /** Replaces credentials carried in URLs or query strings with `***`. */
@@ -59,5 +66,15 @@ export function createRootLogger(opts: RootLoggerOptions): Logger {
       },
     },
   };
-  return opts.destination ? pino(options, opts.destination) : pino(options);
+  const extra = opts.extraDestinations ?? [];
+  if (extra.length === 0) {
+    return opts.destination ? pino(options, opts.destination) : pino(options);
+  }
+  // A multistream entry without a level only gets `info` and above, so each one is given the
+  // logger's level; the error.log writer applies `Loglevel` itself.
+  // The same stdout stream pino builds when it is given no destination.
+  const main = opts.destination ?? pino.destination(1);
+  const streamLevel: pino.Level = level === 'silent' ? 'fatal' : level;
+  const streams = [main, ...extra].map((stream) => ({ stream, level: streamLevel }));
+  return pino(options, pino.multistream(streams));
 }

@@ -8,11 +8,13 @@ import { hostname } from 'node:os';
 import type { Logger } from 'pino';
 import type { Registry } from 'prom-client';
 import { ConfigError, loadStationConfig, type StationConfig } from '@penguincast/config';
-import type { Bus, StateStore } from '@penguincast/bus';
+import { Subjects, type Bus, type StateStore } from '@penguincast/bus';
 import { parseCliArgs } from './cli.js';
 import { createRootLogger } from './logger.js';
 import { createRegistry } from './metrics.js';
 import { connectAdapters } from './adapters.js';
+import { startHeartbeat } from './heartbeat.js';
+import { createErrorLogDestination, errorLogOptions } from './logs/error-log.js';
 
 /** What a service's app factory receives. */
 export interface ServiceDeps {
@@ -29,6 +31,10 @@ export interface ServiceDeps {
 export interface ServiceApp {
   start(): Promise<void>;
   stop(): Promise<void>;
+  /** Reopens the log files the app writes itself (SIGHUP, after an external logrotate). */
+  reopen?(): void;
+  /** The app's own figures for its heartbeat (see `HEARTBEAT_FIGURES` in `@penguincast/bus`). */
+  heartbeatFigures?(): Record<string, number>;
 }
 
 /** How to run one service (or the single process). */
@@ -60,10 +66,18 @@ export async function runService(opts: RunServiceOptions): Promise<void> {
     throw err;
   }
   const instanceId = makeInstanceId();
+  // The single process writes Icecast's error.log; a lone service writes error-<service>.log, so
+  // services sharing a log folder never share a file (replicas need folders of their own).
+  const single = !opts.requireCluster;
+  const errorLog = createErrorLogDestination({
+    ...errorLogOptions(config, single ? 'error.log' : `error-${opts.service}.log`),
+    onError: (err) => process.stderr.write(`penguincast ${opts.service}: ${err.message}\n`),
+  });
   const log = createRootLogger({
     service: opts.service,
     instance: instanceId,
     loglevel: config.Logging.Loglevel,
+    extraDestinations: [errorLog],
   });
   const adapters = await connectAdapters(config, log, {
     name: `${opts.service}-${instanceId}`,
@@ -79,6 +93,21 @@ export async function runService(opts: RunServiceOptions): Promise<void> {
     instanceId,
   });
   await app.start();
+  const stopHeartbeat = startHeartbeat({
+    bus: adapters.bus,
+    subjects: new Subjects(config.Cluster.SubjectPrefix),
+    service: single ? 'server' : opts.service,
+    instanceId,
+    registry,
+    log,
+    ...(app.heartbeatFigures ? { extra: () => app.heartbeatFigures?.() ?? {} } : {}),
+  });
+  const onHup = (): void => {
+    errorLog.reopen();
+    app.reopen?.();
+    log.info('log files reopened');
+  };
+  process.on('SIGHUP', onHup);
   log.info({ config: args.configPath, inMemory: adapters.inMemory }, 'started');
 
   let stopping = false;
@@ -89,8 +118,11 @@ export async function runService(opts: RunServiceOptions): Promise<void> {
     stopping = true;
     log.info({ signal }, 'stopping');
     try {
+      process.off('SIGHUP', onHup);
       await app.stop();
+      stopHeartbeat();
       await adapters.close();
+      errorLog.end();
     } catch (err) {
       log.error({ err }, 'stop failed');
       process.exit(1);

@@ -1,6 +1,7 @@
 /**
  * Composition root of the stats service run as its own process (`penguincast stats`): the only
- * place that reads the environment, listens and handles signals.
+ * place that reads the environment, listens and handles signals (SIGHUP, heartbeat and
+ * error.log come from `runService`).
  */
 import { runService } from '@penguincast/runtime';
 import { createStats } from './app.js';

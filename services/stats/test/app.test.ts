@@ -1,45 +1,56 @@
+/**
+ * The stats service shell: health, readiness and metrics on its own port, and the settings it
+ * derives from the station config.
+ */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { MemoryBus, MemoryStateStore } from '@penguincast/bus';
+import { MemoryBus } from '@penguincast/bus';
 import { parseStationConfig } from '@penguincast/config';
-import { createRegistry, createRootLogger } from '@penguincast/runtime';
-import { Writable } from 'node:stream';
-import { createStats } from '../src/app.js';
+import { errorLogOptions } from '@penguincast/runtime';
 import { parseConfig } from '../src/config.js';
+import { startStats } from './helpers.js';
 
 test(
   'the stats service answers health, readiness and metrics on its port',
   { timeout: 10_000 },
   async () => {
-    const config = parseStationConfig({ Auth: { AdminPassword: 'pw' }, Host: '127.0.0.1' });
-    const settings = { ...parseConfig(config), port: 0 };
     const bus = new MemoryBus();
-    const state = new MemoryStateStore();
-    const log = createRootLogger({
-      service: 'stats',
-      instance: 't',
-      destination: new Writable({ write: (_c, _e, cb) => cb() }),
-    });
-    const app = createStats({
-      config,
-      log,
-      bus,
-      state,
-      registry: createRegistry('stats', 't'),
-      instanceId: 't',
-      settings,
-    });
-    await app.start();
+    const stats = await startStats(bus, { prefix: 'pc.app' });
     try {
-      const base = `http://127.0.0.1:${app.port}`;
-      assert.equal((await fetch(`${base}/healthz`)).status, 200);
-      assert.equal((await fetch(`${base}/readyz`)).status, 200);
-      assert.match(await (await fetch(`${base}/metrics`)).text(), /penguincast_process_/);
-      assert.equal(parseConfig(config, { listen: false }).listen, false);
+      assert.equal((await fetch(`${stats.base}/healthz`)).status, 200);
+      assert.equal((await fetch(`${stats.base}/readyz`)).status, 200);
+      const text = await (await fetch(`${stats.base}/metrics`)).text();
+      assert.match(text, /penguincast_process_/);
+      assert.match(text, /penguincast_station_sources\{/);
     } finally {
-      await app.stop();
+      await stats.close();
       await bus.close();
-      await state.close();
     }
   },
 );
+
+test('settings come from Paths.Log and Logging', { timeout: 5000 }, () => {
+  const config = parseStationConfig({
+    Auth: { AdminPassword: 'pw' },
+    Paths: { Log: '/var/log/pc' },
+    Logging: { Loglevel: 2, Logsize: 50000, LogArchives: 3, UseStat: false, StatInterval: 30 },
+  });
+  const s = parseConfig(config, { listen: false });
+  assert.equal(s.listen, false);
+  assert.equal(s.accessLogPath, '/var/log/pc/access.log');
+  assert.equal(s.statLogPath, null);
+  assert.equal(s.maxLogBytes, 50000 * 1024);
+  assert.equal(s.logArchives, 3);
+  assert.equal(s.statIntervalMs, 30_000);
+  assert.equal(s.port, 9100);
+  assert.deepEqual(errorLogOptions(config, 'error-edge.log'), {
+    path: '/var/log/pc/error-edge.log',
+    loglevel: 2,
+    maxBytes: 50000 * 1024,
+    archives: 3,
+  });
+  assert.equal(
+    parseConfig(parseStationConfig({ Auth: { AdminPassword: 'pw' } })).statLogPath,
+    'log/stat.log',
+  );
+});

@@ -1,0 +1,238 @@
+/**
+ * The ingest service's app factory: takes source connections (PUT, SOURCE, SHOUTcast v1) and
+ * SHOUTcast title updates, either handed over by the single process's front door or on its own
+ * ports, where it also answers /healthz, /readyz and /metrics. It never writes to a listener.
+ */
+import { createServer as createHttpServer, type Server as HttpServer } from 'node:http';
+import { createServer as createNetServer, type Server as NetServer, type Socket } from 'node:net';
+import express from 'express';
+import { HEARTBEAT_FIGURES, Keys, Subjects, type BusSubscription } from '@penguincast/bus';
+import {
+  httpErrorResponse,
+  methodNotAllowedResponse,
+  notFoundResponse,
+  type ParsedHead,
+} from '@penguincast/icy';
+import {
+  closeServer,
+  healthRouter,
+  listen,
+  readRequestHead,
+  type ServiceApp,
+  type ServiceDeps,
+} from '@penguincast/runtime';
+import { handleAdminCgi } from './admin-cgi.js';
+import { AuthThrottle } from './auth-throttle.js';
+import type { IngestConfig } from './config.js';
+import type { IngestContext } from './context.js';
+import { subscribeControl } from './control.js';
+import { clientAddress, normaliseAddress } from './forwarded.js';
+import { handleHttpSource } from './http-source.js';
+import { LocalSessions } from './local-sessions.js';
+import { LogLimiter } from './log-limiter.js';
+import { createIngestMetrics } from './metrics.js';
+import { handleShoutcastSource } from './shoutcast-source.js';
+
+/** What `createIngest` needs. */
+export interface IngestDeps extends ServiceDeps {
+  settings: IngestConfig;
+  /** The clock in milliseconds; default `Date.now` (tests may inject one). */
+  now?: () => number;
+}
+
+/** The running ingest service. */
+export interface IngestApp extends ServiceApp {
+  /**
+   * Takes a socket whose request head was already read (PUT, SOURCE, or GET /admin.cgi): the
+   * single process's front door calls this. `head.rest` holds the body bytes read with the
+   * head; `remoteAddress` is the real client address. The socket may be paused.
+   */
+  handleConnection(socket: Socket, head: ParsedHead, remoteAddress: string): void;
+  /** Takes a raw socket of a SHOUTcast v1 source (connected to port + 1) before any byte was read. */
+  handleShoutcast(socket: Socket, remoteAddress: string): void;
+  /** Its own source port after `start()` (0 when `settings.listen` is false). */
+  readonly port: number;
+  /** Its own SHOUTcast port after `start()` (0 when not listening). */
+  readonly shoutcastPort: number;
+  /** Number of sources live on this instance. */
+  readonly liveSources: number;
+  /**
+   * This instance's figures for a `ServiceHeartbeat` (`sources`, `bytes_received_total`), for
+   * the composition root's `startHeartbeat({ extra })`.
+   */
+  heartbeatFigures(): Record<string, number>;
+}
+
+/** Paths answered by the health router on ingest's own port. */
+const HEALTH_PATHS = new Set(['/healthz', '/readyz', '/metrics']);
+/** How long `stop()` waits for leases to be released before it gives up on them. */
+const STOP_RELEASE_TIMEOUT_MS = 3_000;
+
+/** Builds the ingest service; `start()` subscribes and listens, `stop()` ends every source. */
+export function createIngest(deps: IngestDeps): IngestApp {
+  const { settings } = deps;
+  const log = deps.log.child({ component: 'ingest' });
+  const ctx: IngestContext = {
+    settings,
+    log: deps.log,
+    bus: deps.bus,
+    state: deps.state,
+    subjects: new Subjects(settings.subjectPrefix),
+    keys: new Keys(settings.keyPrefix),
+    metrics: createIngestMetrics(deps.registry),
+    instanceId: deps.instanceId,
+    sessions: new LocalSessions(),
+    throttle: new AuthThrottle(deps.now ? { now: deps.now } : {}),
+    limiter: new LogLimiter(10_000, deps.now),
+    totals: { bytesIn: 0 },
+    now: deps.now ?? Date.now,
+  };
+  const health = express();
+  health.disable('x-powered-by');
+  health.use(
+    healthRouter(deps.registry, [
+      { name: 'bus', check: () => deps.bus.state === 'connected' },
+      {
+        name: 'state',
+        check: async () => {
+          await deps.state.get(ctx.keys.serverStart());
+          return true;
+        },
+      },
+    ]),
+  );
+  const healthServer: HttpServer = createHttpServer(health);
+  let sourceServer: NetServer | undefined;
+  let shoutcastServer: NetServer | undefined;
+  let subscriptions: BusSubscription[] = [];
+  let port = 0;
+  let shoutcastPort = 0;
+  const open = new Set<Socket>();
+  let stopped = false;
+
+  const track = (socket: Socket): void => {
+    if (open.has(socket)) {
+      return;
+    }
+    open.add(socket);
+    socket.once('close', () => open.delete(socket));
+    socket.on('error', (err) => log.debug({ err }, 'client socket error'));
+  };
+
+  const handleConnection = (socket: Socket, head: ParsedHead, remoteAddress: string): void => {
+    track(socket);
+    if (stopped) {
+      socket.end(httpErrorResponse(503, 'Server shutting down'));
+      return;
+    }
+    const ip = normaliseAddress(remoteAddress);
+    const run = (p: Promise<void>): void => {
+      p.catch((err: unknown) => {
+        log.error({ err }, 'source connection failed');
+        socket.destroy();
+      });
+    };
+    if (head.method === 'PUT' || head.method === 'SOURCE') {
+      // Body bytes must wait for the session: a flowing socket without a reader loses them.
+      socket.pause();
+      run(handleHttpSource(ctx, socket, head, ip));
+    } else if (head.path === '/admin.cgi') {
+      if (head.method === 'GET') {
+        run(handleAdminCgi(ctx, socket, head, ip));
+      } else {
+        socket.end(methodNotAllowedResponse(['GET']));
+      }
+    } else {
+      socket.end(notFoundResponse());
+    }
+  };
+
+  const handleShoutcast = (socket: Socket, remoteAddress: string): void => {
+    track(socket);
+    if (stopped) {
+      socket.destroy();
+      return;
+    }
+    handleShoutcastSource(ctx, socket, normaliseAddress(remoteAddress));
+  };
+
+  /** A connection on ingest's own port: read the head, then health or a source request. */
+  const onOwnConnection = (socket: Socket): void => {
+    track(socket);
+    readRequestHead(socket, { timeoutMs: settings.headerTimeoutMs }).then(
+      ({ head, raw }) => {
+        if (head.method === 'GET' && HEALTH_PATHS.has(head.path)) {
+          // Node's HTTP server parses the replayed bytes as if it had read them itself.
+          socket.unshift(raw);
+          healthServer.emit('connection', socket);
+          socket.resume();
+          return;
+        }
+        const peer = socket.remoteAddress ?? '';
+        handleConnection(socket, head, clientAddress(peer, head.headers, settings.trustedProxies));
+      },
+      (err: unknown) => {
+        // readRequestHead has already answered a bad or late head; nothing else to do.
+        log.debug({ err }, 'no request head');
+      },
+    );
+  };
+
+  return {
+    handleConnection,
+    handleShoutcast,
+    get port() {
+      return port;
+    },
+    get shoutcastPort() {
+      return shoutcastPort;
+    },
+    get liveSources() {
+      return ctx.sessions.size;
+    },
+    heartbeatFigures() {
+      return {
+        [HEARTBEAT_FIGURES.sources]: ctx.sessions.size,
+        [HEARTBEAT_FIGURES.bytesReceived]: ctx.totals.bytesIn,
+      };
+    },
+    async start() {
+      subscriptions = subscribeControl(ctx);
+      if (!settings.listen) {
+        return;
+      }
+      sourceServer = createNetServer(onOwnConnection);
+      shoutcastServer = createNetServer((socket) =>
+        handleShoutcast(socket, socket.remoteAddress ?? ''),
+      );
+      port = await listen(sourceServer, settings.port, settings.host);
+      shoutcastPort = await listen(shoutcastServer, settings.shoutcastPort, settings.host);
+      log.info({ port, shoutcastPort }, 'ingest listening');
+    },
+    async stop() {
+      stopped = true;
+      for (const sub of subscriptions) {
+        sub.unsubscribe();
+      }
+      subscriptions = [];
+      const closing = [sourceServer, shoutcastServer]
+        .filter((s): s is NetServer => s !== undefined)
+        .map((s) => closeServer(s));
+      const ending = ctx.sessions.all().map((s) => s.kill('shutdown'));
+      for (const socket of open) {
+        socket.destroy();
+      }
+      let timer: NodeJS.Timeout | undefined;
+      await Promise.race([
+        Promise.allSettled(ending),
+        new Promise((resolve) => {
+          timer = setTimeout(resolve, STOP_RELEASE_TIMEOUT_MS);
+        }),
+      ]);
+      clearTimeout(timer);
+      await Promise.all(closing);
+      healthServer.closeAllConnections();
+      log.info('ingest stopped');
+    },
+  };
+}
