@@ -2,8 +2,8 @@
 # Installs, through apt-get, the Debian packages the tests use that this machine lacks:
 # nats-server and redis-server (spawned by the test kit), ffmpeg (real sources and decoding),
 # mp3check (checks what listeners received) and promtool (checks /metrics, the Prometheus
-# config and alert rules; Debian ships it in the prometheus package). Does nothing when all
-# are present.
+# config and alert rules; Debian ships it in the prometheus package) and chromium (the admin
+# pages driven headless with playwright-core). Does nothing when all are present.
 set -euo pipefail
 declare -A pkg_for=(
   [nats-server]=nats-server
@@ -12,6 +12,7 @@ declare -A pkg_for=(
   [ffprobe]=ffmpeg
   [mp3check]=mp3check
   [promtool]=prometheus
+  [chromium]=chromium
 )
 missing=()
 for bin in "${!pkg_for[@]}"; do

@@ -1,0 +1,2 @@
+/** Public surface of `@penguincast/server`: the single-process station factory. */
+export * from './station.js';

@@ -1,0 +1,367 @@
+/**
+ * Every mount this edge knows: the wildcard subscriptions that keep each mount's ring warm, the
+ * burst requests that fill a cold mount, and the close cascade (source gone, then listeners
+ * moved to a fallback or ended). Bus callbacks only decode and hand over; they never await.
+ */
+import {
+  BusClosedError,
+  BusTimeoutError,
+  NoRespondersError,
+  decodeAudioChunk,
+  decodeBurstReply,
+  decodeSourceAnnouncement,
+  decodeTitleChange,
+  encodeBurstRequest,
+  type Bus,
+  type BusMsg,
+  type BusSubscription,
+  type BurstReply,
+  type SourceAnnouncement,
+  type Subjects,
+} from '@penguincast/bus';
+import { isValidMountName } from '@penguincast/icy';
+import type { Logger } from 'pino';
+import { mountSettings, type EdgeConfig, type MountSettings } from './config.js';
+import type { Listener } from './listener.js';
+import type { EdgeMetrics } from './metrics.js';
+import { Mount } from './mount.js';
+
+/** What a listener request resolves to. */
+export type Resolution =
+  { kind: 'mount'; mount: Mount } | { kind: 'no-source' } | { kind: 'not-a-mount' };
+
+/** Options of {@link MountTable}. */
+export interface MountTableOptions {
+  settings: EdgeConfig;
+  bus: Bus;
+  subjects: Subjects;
+  instanceId: string;
+  metrics: EdgeMetrics;
+  log: Logger;
+}
+
+/** Paths that are pages of the admin service, never mounts, so they cost no burst request. */
+const PAGE_PATHS = new Set([
+  '/status-json.xsl',
+  '/status.xsl',
+  '/server_version.xsl',
+  '/info.html',
+  '/info.json',
+  '/monitor.html',
+  '/favicon.ico',
+  '/robots.txt',
+]);
+
+/** How many fallback hops are followed before giving up (config rejects cycles anyway). */
+const MAX_FALLBACK_HOPS = 4;
+
+/** The mounts of this edge. */
+export class MountTable {
+  #mounts = new Map<string, Mount>();
+  #subs: BusSubscription[] = [];
+  #inflight = new Map<string, Promise<boolean>>();
+  #warned = new Set<string>();
+  readonly #log: Logger;
+
+  constructor(private readonly opts: MountTableOptions) {
+    this.#log = opts.log.child({ component: 'mounts' });
+  }
+
+  /** Subscribes to every mount's announcements, audio and titles. */
+  start(): void {
+    const { bus, subjects } = this.opts;
+    this.#subs.push(
+      bus.subscribe(subjects.allSource(), (m) => this.#onSource(m)),
+      bus.subscribe(subjects.allAudio(), (m) => this.#onAudio(m)),
+      bus.subscribe(subjects.allMeta(), (m) => this.#onMeta(m)),
+    );
+  }
+
+  /** Unsubscribes and ends every listener. */
+  stop(): void {
+    for (const sub of this.#subs.splice(0)) {
+      sub.unsubscribe();
+    }
+    for (const mount of this.#mounts.values()) {
+      mount.endAll('shutdown');
+      mount.dispose();
+    }
+  }
+
+  /** The mount called `name`, if this edge knows it. */
+  get(name: string): Mount | undefined {
+    return this.#mounts.get(name);
+  }
+
+  /** Every known mount. */
+  all(): IterableIterator<Mount> {
+    return this.#mounts.values();
+  }
+
+  /**
+   * Listener count per mount that exists: configured, live or with listeners (zero included).
+   * A mount only being asked about (a burst request in flight) is left out.
+   */
+  counts(): Map<string, number> {
+    const out = new Map<string, number>();
+    for (const [name, mount] of this.#mounts) {
+      if (mount.settings.configured || mount.live || mount.listeners.size > 0) {
+        out.set(name, mount.listeners.size);
+      }
+    }
+    return out;
+  }
+
+  /**
+   * Finds what serves a listener asking for `path`: a live mount (its burst fetched first when
+   * this edge lacks it), a fallback, `no-source` for a configured mount without one, or
+   * `not-a-mount` so the request goes to the admin service.
+   */
+  async resolve(path: string): Promise<Resolution> {
+    const known = this.#mounts.get(path);
+    if (known?.acceptsListeners(Date.now()) && !known.needsBurst()) {
+      return { kind: 'mount', mount: known };
+    }
+    if (isValidMountName(path) && !path.startsWith('/admin/') && !PAGE_PATHS.has(path)) {
+      // Not live as far as this edge knows, or cold: the owning ingest answers if it has it.
+      await this.ensureSeeded(path);
+      const mount = this.#mounts.get(path);
+      if (mount?.acceptsListeners(Date.now())) {
+        return { kind: 'mount', mount };
+      }
+    }
+    const configured = this.opts.settings.mounts.get(path);
+    if (configured === undefined) {
+      return known?.inGrace ? { kind: 'no-source' } : { kind: 'not-a-mount' };
+    }
+    const fallback = this.#fallbackOf(configured);
+    return fallback ? { kind: 'mount', mount: fallback } : { kind: 'no-source' };
+  }
+
+  /**
+   * Asks the owning ingest for `path`'s burst unless one request is already running; resolves
+   * true when a reply came. Live chunks arriving meanwhile are held and applied after it.
+   */
+  ensureSeeded(path: string): Promise<boolean> {
+    let running = this.#inflight.get(path);
+    if (running === undefined) {
+      running = this.#seed(path).finally(() => this.#inflight.delete(path));
+      this.#inflight.set(path, running);
+    }
+    return running;
+  }
+
+  /** Moves every listener of `from` to `to`'s live edge; returns how many moved. */
+  moveAll(from: Mount, to: Mount): number {
+    if (from === to) {
+      return 0;
+    }
+    const moving = [...from.listeners];
+    for (const listener of moving) {
+      this.moveListener(listener, to);
+    }
+    return moving.length;
+  }
+
+  /** Moves one listener to `to`, starting on a frame boundary near its newest audio. */
+  moveListener(listener: Listener, to: Mount): void {
+    this.#mounts.get(listener.source.name)?.listeners.delete(listener);
+    to.listeners.add(listener);
+    listener.place(to, to.liveStartPoint());
+    to.schedule();
+  }
+
+  /** Periodic checks: idle mounts and listeners stuck without write progress. */
+  tick(nowMs: number): void {
+    const writeTimeout = this.opts.settings.writeTimeoutMs;
+    for (const mount of [...this.#mounts.values()]) {
+      mount.tick(nowMs);
+      for (const listener of [...mount.listeners]) {
+        listener.checkStall(nowMs, writeTimeout);
+      }
+    }
+  }
+
+  async #seed(path: string): Promise<boolean> {
+    const mount = this.#mount(path);
+    mount.beginSeeding();
+    const reply = await this.#requestBurst(path, mount.settings.burstSize);
+    if (reply === undefined) {
+      mount.seed(undefined);
+      this.#forgetIfUnused(mount);
+      return false;
+    }
+    mount.seed(reply, reply.announcement);
+    return true;
+  }
+
+  async #requestBurst(path: string, maxBytes: number): Promise<BurstReply | undefined> {
+    const { bus, subjects, settings, instanceId } = this.opts;
+    try {
+      const request = encodeBurstRequest({ mount: path, maxBytes, requester: instanceId });
+      const msg = await bus.request(subjects.burst(path), request, {
+        timeoutMs: settings.burstTimeoutMs,
+      });
+      return decodeBurstReply(msg.data);
+    } catch (err) {
+      const expected =
+        err instanceof NoRespondersError ||
+        err instanceof BusTimeoutError ||
+        err instanceof BusClosedError;
+      if (!expected) {
+        this.#log.warn({ err, mount: path }, 'burst request failed');
+      }
+      return undefined;
+    }
+  }
+
+  #mount(name: string): Mount {
+    let mount = this.#mounts.get(name);
+    if (mount === undefined) {
+      const { settings } = this.opts;
+      mount = new Mount(
+        mountSettings(settings, name),
+        {
+          sourceGraceMs: settings.sourceGraceMs,
+          emptyBufferIdleTimeoutMs: settings.emptyBufferIdleTimeoutMs,
+        },
+        {
+          onSourceGone: (m, reason) => this.#onSourceGone(m, reason),
+          onSourceBack: (m) => this.#onSourceBack(m),
+        },
+        this.#log.child({ mount: name }),
+      );
+      this.#mounts.set(name, mount);
+    }
+    return mount;
+  }
+
+  /** The close cascade: listeners go to a live fallback or are ended; the audio is dropped. */
+  #onSourceGone(mount: Mount, reason: 'source-gone' | 'idle'): void {
+    const fallback = this.#fallbackOf(mount.settings);
+    if (mount.listeners.size > 0) {
+      if (fallback !== undefined) {
+        const moved = this.moveAll(mount, fallback);
+        this.#log.info(
+          { mount: mount.name, to: fallback.name, moved },
+          'listeners moved to fallback',
+        );
+      } else {
+        this.#log.info(
+          { mount: mount.name, listeners: mount.listeners.size, reason },
+          'ending listeners',
+        );
+        mount.endAll(reason);
+      }
+    }
+    mount.forgetAudio();
+    this.#forgetIfUnused(mount);
+  }
+
+  /** Fallback override: listeners that came here from `mount` go back when it returns. */
+  #onSourceBack(mount: Mount): void {
+    if (!mount.settings.fallbackOverride || mount.settings.fallback === undefined) {
+      return;
+    }
+    for (const other of this.#mounts.values()) {
+      if (other === mount) {
+        continue;
+      }
+      for (const listener of [...other.listeners]) {
+        if (listener.info.home === mount.name) {
+          this.moveListener(listener, mount);
+        }
+      }
+    }
+  }
+
+  #fallbackOf(settings: MountSettings): Mount | undefined {
+    let name = settings.fallback;
+    for (let hop = 0; name !== undefined && hop < MAX_FALLBACK_HOPS; hop++) {
+      const target = this.#mounts.get(name);
+      if (target?.acceptsListeners(Date.now())) {
+        return target;
+      }
+      name = mountSettings(this.opts.settings, name).fallback;
+    }
+    return undefined;
+  }
+
+  /** Unlisted mounts without a source or listeners are forgotten with their metric series. */
+  #forgetIfUnused(mount: Mount): void {
+    if (!mount.settings.configured && !mount.live && mount.listeners.size === 0) {
+      mount.dispose();
+      this.#mounts.delete(mount.name);
+      this.opts.metrics.forget(mount.name);
+    }
+  }
+
+  #mountOf(msg: BusMsg): string | undefined {
+    try {
+      const parsed = this.opts.subjects.parse(msg.subject);
+      return parsed !== null && 'mount' in parsed ? parsed.mount : undefined;
+    } catch (err) {
+      this.#warnOnce(msg.subject, err);
+      return undefined;
+    }
+  }
+
+  #onAudio(msg: BusMsg): void {
+    const name = this.#mountOf(msg);
+    if (name === undefined) {
+      return;
+    }
+    let chunk;
+    try {
+      chunk = decodeAudioChunk(msg);
+    } catch (err) {
+      this.#warnOnce(msg.subject, err);
+      return;
+    }
+    if (chunk.timestampMs !== undefined) {
+      const seconds = Math.max(0, Date.now() - chunk.timestampMs) / 1000;
+      this.opts.metrics.ingestLatency.observe({ mount: name }, seconds);
+    }
+    this.#mount(name).onAudio(chunk);
+  }
+
+  #onMeta(msg: BusMsg): void {
+    const name = this.#mountOf(msg);
+    if (name === undefined) {
+      return;
+    }
+    try {
+      this.#mount(name).onTitle(decodeTitleChange(msg.data));
+    } catch (err) {
+      this.#warnOnce(msg.subject, err);
+    }
+  }
+
+  #onSource(msg: BusMsg): void {
+    const name = this.#mountOf(msg);
+    if (name === undefined) {
+      return;
+    }
+    let announcement: SourceAnnouncement;
+    try {
+      announcement = decodeSourceAnnouncement(msg.data);
+    } catch (err) {
+      this.#warnOnce(msg.subject, err);
+      return;
+    }
+    const mount = this.#mount(name);
+    mount.onAnnouncement(announcement);
+    this.#log.info(
+      { mount: name, state: announcement.state, session: announcement.session },
+      'source announced',
+    );
+  }
+
+  /** Bad messages are logged once per subject, never per message. */
+  #warnOnce(subject: string, err: unknown): void {
+    if (!this.#warned.has(subject) && this.#warned.size < 1000) {
+      this.#warned.add(subject);
+      this.#log.warn({ err, subject }, 'undecodable bus message ignored');
+    }
+  }
+}

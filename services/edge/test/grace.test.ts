@@ -1,0 +1,141 @@
+/**
+ * The close cascade: a source that goes down and returns within the grace period keeps its
+ * listeners, which continue with the new session from its first frame; one that does not return
+ * ends them; a mount that goes silent ends them after the empty-buffer idle timeout; and a
+ * configured fallback takes the listeners instead of ending them.
+ */
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { after, before, test } from 'node:test';
+import { MemoryBus } from '@penguincast/bus';
+import { listen, makeTestAudio, mp3check, openListener } from '@penguincast/testkit';
+import { sleep, startEdge, T, waitFor, type EdgeHarness } from './harness.js';
+import { Publisher } from './publisher.js';
+
+const bus = new MemoryBus();
+let file: Buffer;
+let h: EdgeHarness;
+const pubs: Publisher[] = [];
+
+before(async () => {
+  file = readFileSync(await makeTestAudio({ codec: 'mp3', seconds: 20 }));
+  h = await startEdge({
+    bus,
+    config: {
+      Limits: { SourceGracePeriod: 1, EmptyBufferIdleTimeOut: 1 },
+      Mounts: [
+        { Name: '/live.mp3', Password: 'p', MetaInt: 8192, BurstSize: 16384 },
+        { Name: '/gone.mp3', Password: 'p' },
+        { Name: '/quiet.mp3', Password: 'p' },
+        { Name: '/main.mp3', Password: 'p', Fallback: '/backup.mp3' },
+        { Name: '/backup.mp3', Password: 'p' },
+      ],
+    },
+  });
+});
+
+after(async () => {
+  for (const p of pubs) {
+    p.down();
+  }
+  await h.stop();
+  await bus.close();
+});
+
+function publisher(mount: string, initialTitle?: string): Publisher {
+  const pub = new Publisher({
+    bus,
+    subjects: h.subjects,
+    mount,
+    file,
+    prerollMs: 1500,
+    ...(initialTitle === undefined ? {} : { initialTitle }),
+  });
+  pubs.push(pub);
+  return pub;
+}
+
+test('a new session within the grace period keeps the listeners going', T, async () => {
+  const pub = publisher('/live.mp3', 'Session one');
+  pub.start();
+  await bus.flush();
+  const listener = openListener(h.url('/live.mp3'), { metadata: true, durationMs: 10000 });
+  await sleep(600);
+  const oldSession = pub.session;
+  pub.down();
+  await sleep(400);
+  pub.start(0);
+  pub.setTitle('Session two');
+  await sleep(1800);
+  assert.equal(h.edge.listenerCount('/live.mp3'), 1, 'the listener stayed');
+  pub.down();
+  const r = await listener.done;
+  assert.equal(r.endReason, 'closed', 'ended after the second grace period');
+  assert.deepEqual(r.framingErrors, []);
+  const old = pub.audio(oldSession);
+  const start = old.indexOf(r.audio.subarray(0, 4096));
+  assert.ok(start >= 0);
+  const oldPart = old.subarray(start);
+  assert.ok(r.audio.subarray(0, oldPart.length).equals(oldPart), 'the old session up to its end');
+  const newPart = r.audio.subarray(oldPart.length);
+  const fresh = pub.audio();
+  assert.ok(newPart.length > 16000, `only ${newPart.length} bytes of the new session`);
+  assert.ok(
+    fresh.subarray(0, newPart.length).equals(newPart),
+    'the new session from its first byte',
+  );
+  const check = await mp3check(r.audio);
+  assert.ok(check.ok, check.output);
+  const two = r.titles.find((t) => t.title === 'Session two');
+  assert.ok(two && two.audioOffset >= oldPart.length, JSON.stringify(r.titles));
+  assert.equal(r.titles[0]?.title, 'Session one');
+});
+
+test('without a new source the listeners end after the grace period', T, async () => {
+  const pub = publisher('/gone.mp3');
+  pub.start();
+  await bus.flush();
+  const listener = openListener(h.url('/gone.mp3'), { durationMs: 10000 });
+  await waitFor(() => listener.audioBytes > 0);
+  const downAt = Date.now();
+  pub.down();
+  await sleep(500);
+  assert.equal(h.edge.listenerCount('/gone.mp3'), 1, 'still waiting within the grace period');
+  const r = await listener.done;
+  assert.equal(r.endReason, 'closed');
+  assert.ok(Date.now() - downAt >= 900, 'not before the grace period');
+  assert.equal((await listen(h.url('/gone.mp3'))).status, 404);
+});
+
+test('a silent mount ends its listeners after EmptyBufferIdleTimeOut', T, async () => {
+  const pub = publisher('/quiet.mp3');
+  pub.start();
+  await bus.flush();
+  const listener = openListener(h.url('/quiet.mp3'), { durationMs: 10000 });
+  await waitFor(() => listener.audioBytes > 0);
+  pub.pause();
+  const r = await listener.done;
+  assert.equal(r.endReason, 'closed');
+});
+
+test('listeners move to the fallback and back when the source returns', T, async () => {
+  const main = publisher('/main.mp3');
+  const backup = publisher('/backup.mp3');
+  main.start();
+  backup.start();
+  await bus.flush();
+  const listener = openListener(h.url('/main.mp3'), { durationMs: 10000 });
+  await waitFor(() => listener.audioBytes > 0);
+  main.down();
+  await waitFor(() => h.edge.listenerCount('/backup.mp3') === 1, 3000, 'the move to the fallback');
+  // A new listener of the sourceless mount is served the fallback at once.
+  const second = await listen(h.url('/main.mp3'), { durationMs: 300 });
+  assert.equal(second.status, 200);
+  main.start(0);
+  await waitFor(() => h.edge.listenerCount('/main.mp3') === 1, 3000, 'the move back');
+  await sleep(300);
+  listener.stop();
+  const r = await listener.done;
+  const check = await mp3check(r.audio);
+  assert.ok(check.ok, check.output);
+});
