@@ -38,6 +38,8 @@ const report: WorkerReport = {
   bytes: 0,
 };
 const sockets = new Set<Socket>();
+/** Audio after which a listener has surely passed its burst (64 KiB) and hears live audio. */
+const LIVE_AFTER_BYTES = 3 * 65536;
 const deadline = Date.now() + args.rampMs + args.holdMs;
 
 /** True when `audio` starts with an MPEG frame header followed by another one. */
@@ -59,6 +61,7 @@ function openOne(): void {
   let first: Buffer[] = [];
   let firstLen = 0;
   let checkedStart = false;
+  let audioBytes = 0;
   let failedHere = false;
   socket.setNoDelay(true);
   socket.on('connect', () => {
@@ -77,6 +80,9 @@ function openOne(): void {
       failedHere = true;
       return;
     }
+    for (const a of out.audio) {
+      audioBytes += a.length;
+    }
     if (!checkedStart) {
       for (const a of out.audio) {
         first.push(Buffer.from(a));
@@ -92,7 +98,8 @@ function openOne(): void {
     }
     for (const b of out.blocks) {
       const m = /^ts:(\d+)$/.exec(b.meta?.title ?? '');
-      if (m !== null && checkedStart) {
+      // Titles inside the burst are seconds old by design; measure once the listener is live.
+      if (m !== null && audioBytes > LIVE_AFTER_BYTES) {
         report.latencyMs.push(Date.now() - Number(m[1]));
       }
     }

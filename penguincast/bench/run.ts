@@ -63,6 +63,12 @@ function pct(xs: number[], p: number): number {
   return s[Math.min(s.length - 1, Math.floor((p / 100) * s.length))]!;
 }
 
+/** With PENGUINCAST_BENCH_PROFILE=dir, the server processes write V8 CPU profiles there. */
+function profileArgs(): string[] {
+  const dir = process.env['PENGUINCAST_BENCH_PROFILE'];
+  return dir ? ['--cpu-prof', `--cpu-prof-dir=${dir}`] : [];
+}
+
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 
 async function main(): Promise<void> {
@@ -92,13 +98,14 @@ async function main(): Promise<void> {
       PENGUINCAST_INGEST_URL: `http://127.0.0.1:${ingestPort}`,
       PENGUINCAST_ADMIN_PORT: String(await freePort()),
     };
-    procs.push(startService('ingest', cfg.path, env));
-    procs.push(startService('edge', cfg.path, env));
+    procs.push(startService('ingest', cfg.path, env, profileArgs()));
+    procs.push(startService('edge', cfg.path, env, profileArgs()));
     await waitForHttp(`http://127.0.0.1:${ingestPort}/healthz`, 30_000, 200);
   } else {
-    procs.push(startService(undefined, cfg.path, {}));
+    procs.push(startService(undefined, cfg.path, {}, profileArgs()));
   }
   const ticker: { timer?: NodeJS.Timeout } = {};
+  await waitForHttp(`http://127.0.0.1:${port}/healthz`, 30_000, 200);
   const source = startFfmpegSource({
     url: `icecast://source:bench@127.0.0.1:${port}${MOUNT}`,
     codec: 'mp3',
@@ -107,8 +114,11 @@ async function main(): Promise<void> {
     loop: true,
   });
   try {
-    await waitForHttp(`http://127.0.0.1:${port}/healthz`, 30_000, 200);
-    await waitForHttp(`http://127.0.0.1:${port}${MOUNT}`, 20_000, 200);
+    await waitForHttp(`http://127.0.0.1:${port}${MOUNT}`, 20_000, 200).catch((err: Error) => {
+      throw new Error(
+        `${err.message}\nffmpeg: ${source.log()}\n${procs.map((p) => p.output()).join('\n')}`,
+      );
+    });
     await sleep(4000);
     const pids = procs.map((p) => p.pid);
     const base = sumUsage(pids);

@@ -57,8 +57,9 @@ export function startService(
   service: string | undefined,
   configPath: string,
   env: Record<string, string>,
+  nodeArgs: string[] = [],
 ): ServiceProcess {
-  const args = ['--conditions=source', '--import', 'tsx', CLI];
+  const args = [...nodeArgs, '--conditions=source', '--import', 'tsx', CLI];
   if (service !== undefined) {
     args.push(service);
   }

@@ -124,6 +124,11 @@ export const StationConfigSchema = z.strictObject({
       SourceGracePeriod: seconds.default(5),
       /** Default per-mount queue size in bytes. */
       QueueSize: z.number().int().min(8192).default(DEFAULT_QUEUE_SIZE),
+      /**
+       * Milliseconds an edge gathers audio before writing it to its listeners: larger values cost
+       * less CPU per listener (fewer, bigger writes), smaller ones lower the latency.
+       */
+      WriteIntervalMs: z.number().int().min(0).max(2000).default(250),
       /** Default per-mount burst in bytes. */
       BurstSize: z.number().int().min(0).default(DEFAULT_BURST_SIZE),
     })

@@ -90,6 +90,8 @@ export interface EdgeConfig {
   burstTimeoutMs: number;
   /** Most bytes one listener is given per write turn, so one fast socket cannot hog the loop. */
   maxBytesPerTurn: number;
+  /** Least time between two write passes of a mount (see `MountTiming.writeIntervalMs`). */
+  writeIntervalMs: number;
 }
 
 /** Version string of the `Server` header. */
@@ -165,6 +167,7 @@ export function parseConfig(station: StationConfig): EdgeConfig {
     counterTtlMs: 5000,
     burstTimeoutMs: 1500,
     maxBytesPerTurn: 64 * 1024,
+    writeIntervalMs: limits.WriteIntervalMs,
   });
 }
 

@@ -158,13 +158,23 @@ export class Listener {
       return;
     }
     const source = this.#source;
-    const ring = source.ring;
     if (!this.#checkLag(source)) {
       return;
     }
     if (this.#waiting) {
       return;
     }
+    // Everything this pass writes leaves in one writev: one syscall per listener per pass.
+    this.socket.cork();
+    try {
+      this.#pumpCorked(source);
+    } finally {
+      this.socket.uncork();
+    }
+  }
+
+  #pumpCorked(source: ListenerSource): void {
+    const ring = source.ring;
     let budget = this.opts.maxBytesPerTurn;
     if (this.#preamble !== undefined) {
       const pages = this.#preamble;
@@ -262,15 +272,9 @@ export class Listener {
     const first = this.bytesSent === 0;
     let ok = true;
     let n = 0;
-    if (parts.length > 1) {
-      this.socket.cork();
-    }
     for (const part of parts) {
       ok = this.socket.write(part);
       n += part.length;
-    }
-    if (parts.length > 1) {
-      this.socket.uncork();
     }
     this.bytesSent += n;
     if (first && n > 0) {

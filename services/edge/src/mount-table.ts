@@ -224,6 +224,7 @@ export class MountTable {
         {
           sourceGraceMs: settings.sourceGraceMs,
           emptyBufferIdleTimeoutMs: settings.emptyBufferIdleTimeoutMs,
+          writeIntervalMs: settings.writeIntervalMs,
         },
         {
           onSourceGone: (m, reason) => this.#onSourceGone(m, reason),

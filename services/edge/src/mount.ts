@@ -28,6 +28,12 @@ export interface MountTiming {
   sourceGraceMs: number;
   /** A mount with no audio for this long ends its listeners; 0 disables it. */
   emptyBufferIdleTimeoutMs: number;
+  /**
+   * Least time between two write passes of the mount. Sources send one small frame at a time;
+   * gathering a few frames per pass turns many tiny writes per listener into one `writev`,
+   * which is most of the CPU a listener costs. 0 writes on every chunk.
+   */
+  writeIntervalMs?: number;
 }
 
 /** Sessions remembered as ended, so their late chunks and titles are ignored. */
@@ -67,6 +73,7 @@ export class Mount implements ListenerSource {
   #queue: AudioChunk[] | undefined;
   #graceTimer: NodeJS.Timeout | undefined;
   #scheduled = false;
+  #lastPassAt = 0;
   #gapLogged = false;
 
   constructor(
@@ -219,18 +226,28 @@ export class Mount implements ListenerSource {
     return this.#pointAt(this.ring.liveStart());
   }
 
-  /** Asks for a write pass on the next turn of the event loop. */
+  /**
+   * Asks for a write pass: on the next turn of the event loop, or once `writeIntervalMs` has
+   * passed since the last pass, whichever is later.
+   */
   schedule(): void {
     if (this.#scheduled) {
       return;
     }
     this.#scheduled = true;
-    setImmediate(() => {
+    const run = (): void => {
       this.#scheduled = false;
+      this.#lastPassAt = performance.now();
       for (const listener of this.listeners) {
         listener.pump();
       }
-    });
+    };
+    const wait = (this.timing.writeIntervalMs ?? 0) - (performance.now() - this.#lastPassAt);
+    if (wait > 0) {
+      setTimeout(run, wait);
+    } else {
+      setImmediate(run);
+    }
   }
 
   /** Periodic checks: the empty-buffer idle timeout. */
