@@ -11,19 +11,14 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import {
   freePort,
+  freePortPair,
   makeTestAudio,
   startFfmpegSource,
   startNats,
   startRedis,
   type RestartableServerHandle,
 } from '@penguincast/testkit';
-import {
-  freePortPair,
-  startService,
-  waitForHttp,
-  writeConfig,
-  type ServiceProcess,
-} from '../test/harness.js';
+import { startService, waitForHttp, writeConfig, type ServiceProcess } from '../test/harness.js';
 import type { WorkerReport } from './listener-worker.js';
 
 const { values } = parseArgs({

@@ -19,6 +19,7 @@ import {
 } from '@penguincast/bus';
 import {
   freePort,
+  freePortPair,
   mp3check,
   openListener,
   startFfmpegSource,
@@ -28,7 +29,6 @@ import {
   type RestartableServerHandle,
 } from '@penguincast/testkit';
 import {
-  freePortPair,
   startService,
   streamStart,
   titleProblems,

@@ -8,31 +8,10 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { createServer } from 'node:net';
-import { freePort, type ListenResult } from '@penguincast/testkit';
+import type { ListenResult } from '@penguincast/testkit';
 
 /** The CLI's source file, run through tsx like the tests themselves. */
 export const CLI = fileURLToPath(new URL('../src/cli.ts', import.meta.url));
-
-/** Resolves true when `port` can be bound on 127.0.0.1 right now. */
-function portFree(port: number): Promise<boolean> {
-  return new Promise((resolve) => {
-    const s = createServer();
-    s.once('error', () => resolve(false));
-    s.listen(port, '127.0.0.1', () => s.close(() => resolve(true)));
-  });
-}
-
-/** A free port P whose neighbour P + 1 is free too (the SHOUTcast port). */
-export async function freePortPair(): Promise<number> {
-  for (let i = 0; i < 50; i++) {
-    const p = await freePort();
-    if (p < 65000 && (await portFree(p + 1))) {
-      return p;
-    }
-  }
-  throw new Error('no free port pair on 127.0.0.1');
-}
 
 /** Writes a config file into a fresh temp folder and returns its path and the folder. */
 export function writeConfig(doc: Record<string, unknown>): { path: string; dir: string } {

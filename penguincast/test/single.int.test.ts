@@ -8,6 +8,7 @@ import assert from 'node:assert/strict';
 import { readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import {
+  freePortPair,
   listen,
   mp3check,
   openListener,
@@ -15,7 +16,6 @@ import {
   type ListenResult,
 } from '@penguincast/testkit';
 import {
-  freePortPair,
   startService,
   streamStart,
   titleProblems,

@@ -5,8 +5,6 @@
  */
 import { spawn } from 'node:child_process';
 import {
-  accessSync,
-  constants as fsConstants,
   existsSync,
   mkdirSync,
   mkdtempSync,
@@ -16,7 +14,8 @@ import {
   writeFileSync,
 } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { delimiter, join } from 'node:path';
+import { join } from 'node:path';
+import { requireBinary } from './binaries.js';
 
 /** Codecs the helpers encode; `vorbis` and `opus` go in Ogg, `flac` is native FLAC. */
 export type TestCodec = 'mp3' | 'aac' | 'vorbis' | 'opus' | 'flac';
@@ -396,25 +395,4 @@ async function stopProcess(
   }, killTimeoutMs);
   await exited;
   clearTimeout(timer);
-}
-
-/** Finds `name` on PATH or throws with the command that installs it. */
-function requireBinary(name: string, hint: string): string {
-  for (const dir of [
-    ...(process.env['PATH'] ?? '').split(delimiter),
-    '/usr/bin',
-    '/usr/local/bin',
-  ]) {
-    if (!dir) {
-      continue;
-    }
-    const p = join(dir, name);
-    try {
-      accessSync(p, fsConstants.X_OK);
-      return p;
-    } catch {
-      // Not in this folder; keep looking.
-    }
-  }
-  throw new Error(`${name} is not installed or not on PATH; install it with: ${hint}`);
 }

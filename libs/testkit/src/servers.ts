@@ -3,10 +3,11 @@
  * they answer, and stops them by pid. It never talks to the system daemons on 4222/6379.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { accessSync, constants as fsConstants, mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { createConnection, createServer, type Socket } from 'node:net';
 import { tmpdir } from 'node:os';
-import { delimiter, join } from 'node:path';
+import { join } from 'node:path';
+import { requireBinary } from './binaries.js';
 
 /** The loopback address every spawned server binds to. */
 export const TEST_HOST = '127.0.0.1';
@@ -69,7 +70,7 @@ export interface StartRedisOptions extends StartOptions {
 /** Starts a `nats-server` on a free loopback port and waits until it sends its INFO line. */
 export async function startNats(opts: StartNatsOptions = {}): Promise<RestartableServerHandle> {
   const hint = 'apt-get install -y nats-server';
-  const bin = opts.bin ?? findBinary('nats-server', hint);
+  const bin = opts.bin ?? requireBinary('nats-server', hint);
   const dir = mkdtempSync(join(tmpdir(), 'pc-nats-'));
   // Port -1 lets the server pick a free port without the race of probing one first; a
   // restart asks for the port it got so clients can reconnect to the same address.
@@ -95,7 +96,7 @@ export async function startNats(opts: StartNatsOptions = {}): Promise<Restartabl
 /** Starts a `redis-server` without persistence on a free loopback port and waits for PONG. */
 export async function startRedis(opts: StartRedisOptions = {}): Promise<RestartableServerHandle> {
   const hint = 'apt-get install -y redis-server';
-  const bin = opts.bin ?? findBinary('redis-server', hint);
+  const bin = opts.bin ?? requireBinary('redis-server', hint);
   const dir = mkdtempSync(join(tmpdir(), 'pc-redis-'));
   const argsFor = (port: number): string[] => [
     ...['--port', String(port), '--bind', TEST_HOST, '--dir', dir],
@@ -448,26 +449,26 @@ export async function freePort(): Promise<number> {
   });
 }
 
-function findBinary(name: string, hint: string): string {
-  const dirs = [
-    ...(process.env['PATH'] ?? '').split(delimiter),
-    '/usr/sbin',
-    '/usr/local/sbin',
-    '/usr/local/bin',
-    '/usr/bin',
-    '/sbin',
-  ];
-  for (const dir of dirs) {
-    if (!dir) {
-      continue;
-    }
-    const p = join(dir, name);
-    try {
-      accessSync(p, fsConstants.X_OK);
+/** Resolves true when `port` can be bound on the loopback address right now. */
+function portFree(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const s = createServer();
+    s.unref();
+    s.once('error', () => resolve(false));
+    s.listen(port, TEST_HOST, () => s.close(() => resolve(true)));
+  });
+}
+
+/**
+ * A free port P whose neighbour P + 1 is free too: a PenguinCast public port, whose SHOUTcast
+ * v1 source port is always the next one.
+ */
+export async function freePortPair(): Promise<number> {
+  for (let i = 0; i < 50; i++) {
+    const p = await freePort();
+    if (p < 65000 && (await portFree(p + 1))) {
       return p;
-    } catch {
-      // Not in this folder; keep looking.
     }
   }
-  throw new Error(`${name} is not installed or not on PATH; install it with: ${hint}`);
+  throw new Error(`no free port pair on ${TEST_HOST}`);
 }
