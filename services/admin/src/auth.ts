@@ -1,0 +1,158 @@
+/**
+ * Who may call what: HTTP Basic checks against the admin credentials and, for a mount's metadata
+ * only, that mount's source credentials; a throttle that slows repeated failures from one
+ * address; and the client address behind a trusted proxy. Comparisons are constant-time and
+ * nothing here logs a secret.
+ */
+import { isIP } from 'node:net';
+import { parseBasicAuth, safeEqual } from '@penguincast/icy';
+import type { AdminConfig } from './config.js';
+
+/** Who may call a route: anyone, the admin, or the admin and the named mount's source. */
+export type AuthScope = 'public' | 'admin' | 'mount';
+
+/** The user name sources send for unlisted mounts. */
+export const DEFAULT_SOURCE_USER = 'source';
+
+/** The outcome of checking a request's credentials. */
+export type AuthResult =
+  { ok: true; role: 'admin' | 'source'; user: string } | { ok: false; supplied: boolean };
+
+/**
+ * Checks an `Authorization` header for `scope`. With scope `mount`, the source credentials of
+ * `mount` (its configured `User`/`Password`, or `source` and `Auth.SourcePassword` for an
+ * unlisted mount) are accepted besides the admin's.
+ */
+export function checkCredentials(
+  cfg: AdminConfig,
+  header: string | undefined,
+  scope: AuthScope,
+  mount: string | undefined,
+): AuthResult {
+  const creds = parseBasicAuth(header);
+  if (creds === undefined) {
+    return { ok: false, supplied: header !== undefined };
+  }
+  // Both halves are always compared, so timing does not tell a wrong user from a wrong password.
+  const adminUser = safeEqual(creds.user, cfg.adminUser);
+  const adminPass = safeEqual(creds.password, cfg.adminPassword);
+  if (adminUser && adminPass) {
+    return { ok: true, role: 'admin', user: creds.user };
+  }
+  if (scope === 'mount' && mount !== undefined) {
+    const m = cfg.mounts.get(mount);
+    const password = m?.password ?? cfg.sourcePassword;
+    if (password !== undefined) {
+      const userOk = safeEqual(creds.user, m?.user ?? DEFAULT_SOURCE_USER);
+      const passOk = safeEqual(creds.password, password);
+      if (userOk && passOk) {
+        return { ok: true, role: 'source', user: creds.user };
+      }
+    }
+  }
+  return { ok: false, supplied: true };
+}
+
+/** Options of `AuthThrottle`. */
+export interface AuthThrottleOptions {
+  /** Failures allowed in a window before refusals are delayed; default 5. */
+  freeFailures?: number;
+  /** Window over which failures are counted, in milliseconds; default 60 000. */
+  windowMs?: number;
+  /** Delay of the first slowed refusal, in milliseconds; default 250. */
+  baseDelayMs?: number;
+  /** Longest delay, in milliseconds; default 4000. */
+  maxDelayMs?: number;
+  /** Addresses remembered at most; the stalest is forgotten first; default 10 000. */
+  maxEntries?: number;
+  /** The clock, in milliseconds. */
+  now?: () => number;
+}
+
+interface Entry {
+  failures: number;
+  windowStart: number;
+}
+
+/**
+ * Counts failed logins per address and says how long to hold back the next refusal: nothing for
+ * the first few, then doubling up to a cap. It computes delays and never sleeps; memory is
+ * bounded by expiry and a maximum number of addresses.
+ */
+export class AuthThrottle {
+  readonly #free: number;
+  readonly #windowMs: number;
+  readonly #baseMs: number;
+  readonly #maxMs: number;
+  readonly #maxEntries: number;
+  readonly #now: () => number;
+  readonly #entries = new Map<string, Entry>();
+
+  constructor(opts: AuthThrottleOptions = {}) {
+    this.#free = opts.freeFailures ?? 5;
+    this.#windowMs = opts.windowMs ?? 60_000;
+    this.#baseMs = opts.baseDelayMs ?? 250;
+    this.#maxMs = opts.maxDelayMs ?? 4_000;
+    this.#maxEntries = opts.maxEntries ?? 10_000;
+    this.#now = opts.now ?? Date.now;
+  }
+
+  /** Records a failure from `ip` and returns how long to wait before refusing it. */
+  fail(ip: string): number {
+    const now = this.#now();
+    let entry = this.#entries.get(ip);
+    if (entry === undefined || now - entry.windowStart >= this.#windowMs) {
+      entry = { failures: 0, windowStart: now };
+    }
+    entry.failures += 1;
+    // Re-inserting keeps the map ordered by last failure, so eviction drops the stalest.
+    this.#entries.delete(ip);
+    this.#entries.set(ip, entry);
+    for (const [key, e] of this.#entries) {
+      if (this.#entries.size <= this.#maxEntries && now - e.windowStart < this.#windowMs) {
+        break;
+      }
+      this.#entries.delete(key);
+    }
+    const over = entry.failures - this.#free;
+    return over <= 0 ? 0 : Math.min(this.#maxMs, this.#baseMs * 2 ** Math.min(over - 1, 16));
+  }
+
+  /** Forgets `ip` after it authenticated. */
+  succeed(ip: string): void {
+    this.#entries.delete(ip);
+  }
+}
+
+/** Strips the IPv4-mapped IPv6 prefix, so `::ffff:10.0.0.1` and `10.0.0.1` compare equal. */
+export function normaliseAddress(address: string | undefined): string {
+  const lower = (address ?? '').trim().toLowerCase();
+  return lower.startsWith('::ffff:') && isIP(lower.slice(7)) === 4 ? lower.slice(7) : lower;
+}
+
+function isLoopback(address: string): boolean {
+  return address === '::1' || (isIP(address) === 4 && address.startsWith('127.'));
+}
+
+/**
+ * The client's address: the last `X-Forwarded-For` entry when the peer is loopback or a trusted
+ * proxy (the edge adds exactly one), otherwise the peer itself. Earlier entries are whatever the
+ * client claimed and are never believed.
+ */
+export function clientAddress(
+  peer: string | undefined,
+  forwardedFor: string | undefined,
+  trustedProxies: readonly string[],
+): string {
+  const self = normaliseAddress(peer);
+  const trusted = isLoopback(self) || trustedProxies.some((p) => normaliseAddress(p) === self);
+  if (!trusted || forwardedFor === undefined) {
+    return self;
+  }
+  const entries = forwardedFor
+    .split(',')
+    .map((v) => normaliseAddress(v))
+    .filter((v) => v !== '');
+  const last = entries[entries.length - 1];
+  return last !== undefined && isIP(last) !== 0 ? last : self;
+}
