@@ -160,3 +160,25 @@ export class InvalidMountNameError extends IcyError {
     this.name = 'InvalidMountNameError';
   }
 }
+
+/** Every error class of the package, by name (as nats.js exports its `errors`). */
+export const errors = {
+  IcyError,
+  IcyFramingError,
+  IcyMetadataPaddingError,
+  IcyMetadataSyntaxError,
+  IcyMetadataCharsetError,
+  IcyTruncatedBlockError,
+  MalformedRequestError,
+  RequestLineTooLongError,
+  HeaderLineTooLongError,
+  TooManyHeadersError,
+  HeadTooLargeError,
+  MethodNotImplementedError,
+  VersionNotSupportedError,
+  TransferEncodingNotImplementedError,
+  BadChunkError,
+  ChunkLineTooLongError,
+  ShoutcastHandshakeError,
+  InvalidMountNameError,
+};
