@@ -4,6 +4,7 @@
  * SIGINT the reverse: app, bus drain, state close, exit 0. A bad config exits 2 with every
  * problem listed.
  */
+import { randomBytes } from 'node:crypto';
 import { hostname } from 'node:os';
 import type { Logger } from 'pino';
 import type { Registry } from 'prom-client';
@@ -47,9 +48,14 @@ export interface RunServiceOptions {
   create: (deps: ServiceDeps) => ServiceApp | Promise<ServiceApp>;
 }
 
-/** A process-unique id made of the host name and pid, safe for keys and subjects. */
+/**
+ * A process-unique id made of the host name, the pid and a random suffix, safe for keys and
+ * subjects. The suffix matters in containers: every one has pid 1, and on host networking they
+ * also share the host's name.
+ */
 export function makeInstanceId(): string {
-  return `${hostname()}-${process.pid}`.replace(/[^A-Za-z0-9_-]/g, '_').slice(0, 120);
+  const suffix = randomBytes(3).toString('hex');
+  return `${hostname()}-${process.pid}-${suffix}`.replace(/[^A-Za-z0-9_-]/g, '_').slice(-120);
 }
 
 /** Runs a service until a signal stops it. Never returns normally before then. */
