@@ -33,6 +33,12 @@ export {
   encodeBurstReply,
   decodeBurstReply,
 } from './codec-binary.js';
+export {
+  encodeRelayDemand,
+  decodeRelayDemand,
+  encodeRelayDemandReply,
+  decodeRelayDemandReply,
+} from './codec-demand.js';
 export type { ErrorHook } from './status.js';
 export { MemoryBus, type MemoryBusOptions } from './memory-bus.js';
 export {

@@ -284,3 +284,28 @@ export interface ServiceHeartbeat {
   /** True on the last heartbeat of an instance that is stopping cleanly. */
   stopping?: boolean;
 }
+
+/**
+ * Listener demand for a mount relayed on demand, on `<prefix>.demand.<m>`. An edge sends it as a
+ * request when a first listener asks for the mount (and holds that listener until audio comes),
+ * then as a plain message every few seconds while it has listeners for the mount, on it or moved
+ * to a fallback; an on-demand relay that hears no demand for a while stops.
+ */
+export interface RelayDemand {
+  /** The mount name. */
+  mount: string;
+  /** Id of the edge with the listeners. */
+  requester: string;
+  /** Listeners of the mount on that edge, on it or on a fallback (0 for a first listener held). */
+  listeners: number;
+}
+
+/** The answer of an ingest to a `RelayDemand` request. */
+export interface RelayDemandReply {
+  /** The mount name. */
+  mount: string;
+  /** True when the mount is relayed on demand and its relay is starting or already running. */
+  accepted: boolean;
+  /** Id of the ingest instance that answered. */
+  instanceId: string;
+}

@@ -34,7 +34,7 @@ export const STATS_EVENTS = ['heartbeat'] as const;
 export type StatsEvent = (typeof STATS_EVENTS)[number];
 
 /** The per-mount subject families. */
-export type MountFamily = 'audio' | 'meta' | 'source' | 'burst';
+export type MountFamily = 'audio' | 'meta' | 'source' | 'burst' | 'demand';
 
 /** What `parseSubject()` recognised in a concrete subject. */
 export type ParsedSubject =
@@ -172,6 +172,14 @@ export function burstSubject(prefix: string, mount: string): string {
   return mountSubject(prefix, 'burst', mount);
 }
 
+/**
+ * `<prefix>.demand.<m>`: listener demand for a mount relayed on demand, sent by edges (a request
+ * for a first listener, plain messages while listeners remain) and heard by every ingest.
+ */
+export function demandSubject(prefix: string, mount: string): string {
+  return mountSubject(prefix, 'demand', mount);
+}
+
 /** `<prefix>.ctl.<kind>`: admin commands, answered by whoever holds the target. */
 export function ctlSubject(prefix: string, kind: CtlKind): string {
   return `${validateSubjectPrefix(prefix)}.ctl.${kindToken(kind, CTL_KINDS, 'ctl')}`;
@@ -218,6 +226,7 @@ export function parseSubject(prefix: string, subject: string): ParsedSubject | n
     case 'meta':
     case 'source':
     case 'burst':
+    case 'demand':
       return { family, mount: decodeMountToken(token) };
     case 'ctl':
       return (CTL_KINDS as readonly string[]).includes(token)
@@ -261,6 +270,10 @@ export class Subjects {
   burst(mount: string): string {
     return burstSubject(this.prefix, mount);
   }
+  /** See `demandSubject()`. */
+  demand(mount: string): string {
+    return demandSubject(this.prefix, mount);
+  }
   /** See `ctlSubject()`. */
   ctl(kind: CtlKind): string {
     return ctlSubject(this.prefix, kind);
@@ -288,6 +301,10 @@ export class Subjects {
   /** `<prefix>.burst.*` */
   allBurst(): string {
     return wildcardSubject(this.prefix, 'burst');
+  }
+  /** `<prefix>.demand.*` */
+  allDemand(): string {
+    return wildcardSubject(this.prefix, 'demand');
   }
   /** `<prefix>.ctl.*` */
   allCtl(): string {

@@ -74,18 +74,47 @@ const MountSchema = z.strictObject({
   Fallback: z.string().min(1).optional(),
   /** Move listeners back from the fallback when this mount's source returns. */
   FallbackOverride: z.boolean().default(true),
-  /** File sent to each new listener before the live audio. */
+  /**
+   * File sent to each new listener before the live audio (relative paths are under
+   * `Paths.Web`). It must hold the mount's codec; the edge reads it once at start and sends only
+   * its whole frames, so the live audio after it starts on a frame boundary.
+   */
   Intro: z.string().min(1).optional(),
+  /** Feeds the mount by pulling another server's stream instead of taking an encoder. */
   Relay: RelaySchema.optional(),
+  /**
+   * Feeds the mount from this file, played in a loop at its real bitrate (paced by its frame
+   * durations), instead of from an encoder; relative paths are under `Paths.Web`. Name such a
+   * mount in other mounts' `Fallback` to give them a file fallback. The loop holds the mount,
+   * so encoders are refused on it.
+   */
+  File: z.string().min(1).optional(),
+});
+
+/** A mount with its rules that span fields of the mount alone. */
+const CheckedMountSchema = MountSchema.superRefine((m, ctx) => {
+  if (m.File !== undefined && m.Relay !== undefined) {
+    ctx.addIssue({
+      code: 'custom',
+      path: ['File'],
+      message: 'a mount is fed by a File or by a Relay, not both; remove one',
+    });
+  }
 });
 
 /** Mirror every mount of an upstream server (Icecast's master/slave relay). */
 const MasterSchema = z.strictObject({
+  /**
+   * Base URL of the upstream server, e.g. `http://master:8000`: its `/admin/streamlist.txt`
+   * names the mounts to mirror, and each is pulled from this base.
+   */
   Url: httpUrl,
+  /** User of the upstream's stream list and streams (Icecast's relay user, or an admin). */
   User: z.string().default('relay'),
   Password: z.string().optional(),
   /** Seconds between refreshes of the upstream's mount list. */
   Interval: z.number().int().min(5).max(86400).default(120),
+  /** Pull each mirrored mount only while it has listeners. */
   OnDemand: z.boolean().default(false),
 });
 
@@ -166,7 +195,7 @@ export const StationConfigSchema = z.strictObject({
       StatInterval: z.number().int().min(1).max(3600).default(60),
     })
     .prefault({}),
-  Mounts: z.array(MountSchema).default([]),
+  Mounts: z.array(CheckedMountSchema).default([]),
   Master: MasterSchema.optional(),
   Cors: z
     .strictObject({

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { codecFromContentType } from './content-type.js';
+import { codecFromContentType, contentTypeFromFileName } from './content-type.js';
 
 describe('codecFromContentType', { timeout: 10_000 }, () => {
   it('maps every listed type to its codec', () => {
@@ -35,5 +35,16 @@ describe('codecFromContentType', { timeout: 10_000 }, () => {
     for (const ct of [undefined, '', ';', 'audio/wav', 'text/plain', 'audio/mpegurl', 'mpeg']) {
       assert.equal(codecFromContentType(ct), 'unknown', String(ct));
     }
+  });
+});
+
+describe('contentTypeFromFileName', { timeout: 10_000 }, () => {
+  it('maps audio file extensions to a type the splitters know, case ignored', () => {
+    assert.equal(contentTypeFromFileName('/srv/offair.MP3'), 'audio/mpeg');
+    assert.equal(contentTypeFromFileName('intro.aac'), 'audio/aac');
+    assert.equal(codecFromContentType(contentTypeFromFileName('loop.opus')), 'ogg');
+    assert.equal(codecFromContentType(contentTypeFromFileName('a.b/loop.flac')), 'flac');
+    assert.equal(contentTypeFromFileName('notes.txt'), 'application/octet-stream');
+    assert.equal(contentTypeFromFileName('no-extension'), 'application/octet-stream');
   });
 });

@@ -36,3 +36,24 @@ export function codecFromContentType(ct: string | undefined): CodecKind {
   const essence = (semi === -1 ? ct : ct.slice(0, semi)).trim().toLowerCase();
   return CODECS.get(essence) ?? 'unknown';
 }
+
+const FILE_TYPES: ReadonlyMap<string, string> = new Map([
+  ['mp3', 'audio/mpeg'],
+  ['mp2', 'audio/mpeg'],
+  ['aac', 'audio/aac'],
+  ['adts', 'audio/aac'],
+  ['ogg', 'audio/ogg'],
+  ['oga', 'audio/ogg'],
+  ['opus', 'audio/ogg'],
+  ['flac', 'audio/flac'],
+]);
+
+/**
+ * The Content-Type of an audio file from its name's extension (case ignored), for files the
+ * server plays itself (file-loop mounts, intros); `application/octet-stream` when unknown.
+ */
+export function contentTypeFromFileName(name: string): string {
+  const dot = name.lastIndexOf('.');
+  const ext = dot === -1 ? '' : name.slice(dot + 1).toLowerCase();
+  return FILE_TYPES.get(ext) ?? 'application/octet-stream';
+}

@@ -12,3 +12,4 @@ export * from './errors.js';
 export * from './logs/log-escape.js';
 export * from './logs/log-file.js';
 export * from './logs/error-log.js';
+export * from './socket-end.js';

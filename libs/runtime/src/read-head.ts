@@ -12,6 +12,7 @@ import {
   type HeadLimits,
   type ParsedHead,
 } from '@penguincast/icy';
+import { endThenDestroy } from './socket-end.js';
 
 /** A head read from a socket, with the raw bytes seen so far (head plus body start). */
 export interface ReadHead {
@@ -47,7 +48,7 @@ export function readRequestHead(
     const chunks: Buffer[] = [];
     const timer = setTimeout(() => {
       cleanup();
-      socket.end(httpErrorResponse(408, 'Request Timeout'));
+      endThenDestroy(socket, httpErrorResponse(408, 'Request Timeout'));
       reject(new HeadReadError('no complete request head in time', 'HEAD_TIMEOUT', 408));
     }, opts.timeoutMs);
     const cleanup = (): void => {
@@ -68,7 +69,7 @@ export function readRequestHead(
       } catch (err) {
         cleanup();
         if (err instanceof IcyError) {
-          socket.end(errorResponseFor(err));
+          endThenDestroy(socket, errorResponseFor(err));
           reject(new HeadReadError(err.message, err.code, err.httpStatus, { cause: err }));
         } else {
           socket.destroy();

@@ -13,6 +13,7 @@ import { Control } from './control.js';
 import { ClusterCounters } from './counters.js';
 import { EventPublisher } from './events.js';
 import { FrontDoor, type FrontDoorRoutes } from './front-door.js';
+import { loadIntros, type Intro } from './intro.js';
 import { EdgeMetrics } from './metrics.js';
 import { MountTable } from './mount-table.js';
 import { proxyRoutes } from './proxy.js';
@@ -74,7 +75,16 @@ export function createEdge(deps: EdgeDeps): EdgeApp {
     log,
   });
   const events = new EventPublisher(bus, subjects, instanceId, log);
-  const audience = new Audience({ settings, table: mounts, counters, metrics, events, log });
+  const intros = new Map<string, Intro>();
+  const audience = new Audience({
+    settings,
+    table: mounts,
+    counters,
+    metrics,
+    events,
+    intros,
+    log,
+  });
   const control = new Control({ bus, subjects, instanceId, audience, table: mounts, log });
   const routes =
     deps.routes ??
@@ -112,6 +122,10 @@ export function createEdge(deps: EdgeDeps): EdgeApp {
       [HEARTBEAT_FIGURES.slowListenerDrops]: audience.slowDropsTotal,
     }),
     async start() {
+      // Intros are read once, before the first listener can arrive.
+      for (const [mount, intro] of await loadIntros(settings.mounts.values(), log)) {
+        intros.set(mount, intro);
+      }
       mounts.start();
       control.start();
       counters.start();

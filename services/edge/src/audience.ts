@@ -7,12 +7,18 @@ import { performance } from 'node:perf_hooks';
 import { randomInt } from 'node:crypto';
 import type { Socket } from 'node:net';
 import type { ClientInfo } from '@penguincast/bus';
-import { IcyFramer, listenerResponse, type ParsedHead } from '@penguincast/icy';
+import {
+  IcyFramer,
+  codecFromContentType,
+  listenerResponse,
+  type ParsedHead,
+} from '@penguincast/icy';
 import type { Logger } from 'pino';
 import type { EdgeConfig } from './config.js';
 import type { ClusterCounters } from './counters.js';
 import type { EventPublisher } from './events.js';
 import { iceHeadersFor } from './ice-headers.js';
+import type { Intro } from './intro.js';
 import { Listener, type EndReason, type ListenerHooks, type ListenerInfo } from './listener.js';
 import type { EdgeMetrics } from './metrics.js';
 import type { Mount } from './mount.js';
@@ -26,6 +32,8 @@ export interface AudienceOptions {
   counters: ClusterCounters;
   metrics: EdgeMetrics;
   events: EventPublisher;
+  /** Intros by mount name, filled when the edge starts. */
+  intros: ReadonlyMap<string, Intro>;
   log: Logger;
 }
 
@@ -46,6 +54,8 @@ export class Audience {
   #bytesTotal = 0;
   #slowDropsTotal = 0;
   readonly #hooks: ListenerHooks;
+  /** Mounts whose intro did not match the stream, warned about once each. */
+  readonly #introMismatch = new Set<string>();
 
   constructor(private readonly opts: AudienceOptions) {
     this.#hooks = {
@@ -194,7 +204,8 @@ export class Audience {
       ? new IcyFramer({ metaint: mount.settings.metaint, charset: mount.settings.charset })
       : undefined;
     const log = this.opts.log.child({ mount: mount.name, listenerId: info.id });
-    const listener = new Listener(info, socket, mount, mount.startPoint(), framer, this.#hooks, {
+    const start = { ...mount.startPoint(), ...this.#introFor(head.path, mount) };
+    const listener = new Listener(info, socket, mount, start, framer, this.#hooks, {
       maxBytesPerTurn: this.opts.settings.maxBytesPerTurn,
       log,
     });
@@ -214,6 +225,25 @@ export class Audience {
     log.debug({ ip: info.ip }, 'listener connected');
     // The burst goes out at once rather than waiting for the next chunk.
     listener.pump();
+  }
+
+  /** `{ intro }` of the mount asked for, when it has one in the codec being served. */
+  #introFor(requested: string, serving: Mount): { intro?: Uint8Array } {
+    const intro = this.opts.intros.get(requested);
+    if (intro === undefined) {
+      return {};
+    }
+    if (intro.codec !== codecFromContentType(serving.contentType)) {
+      if (!this.#introMismatch.has(requested)) {
+        this.#introMismatch.add(requested);
+        this.opts.log.warn(
+          { mount: requested, intro: intro.codec, stream: serving.contentType },
+          'intro codec differs from the stream; sending none',
+        );
+      }
+      return {};
+    }
+    return { intro: intro.data };
   }
 
   #closed(listener: Listener, reason: EndReason): void {

@@ -3,6 +3,7 @@
  * timeouts, per-mount streaming settings and where sources and pages are forwarded. Pure: derived
  * from the already-validated `StationConfig`, with no I/O.
  */
+import { isAbsolute, join } from 'node:path';
 import {
   DEFAULT_BURST_SIZE,
   DEFAULT_METAINT,
@@ -42,6 +43,13 @@ export interface MountSettings {
   configured: boolean;
   /** `ice-*` values from the mount's config (Genre, Description, BitRate, Public). */
   ice: IceConfig;
+  /**
+   * True for a mount relayed on demand (`Relay.OnDemand`): a first listener asks ingest to start
+   * the relay and is held until its audio arrives.
+   */
+  onDemand: boolean;
+  /** The file sent to each new listener before the live audio (`Intro`, under `Paths.Web`). */
+  intro: string | undefined;
 }
 
 /** Settings of the edge service. */
@@ -92,6 +100,14 @@ export interface EdgeConfig {
   maxBytesPerTurn: number;
   /** Least time between two write passes of a mount (see `MountTiming.writeIntervalMs`). */
   writeIntervalMs: number;
+  /** `Master.OnDemand`: any unlisted mount may be a mirrored one that starts on demand. */
+  masterOnDemand: boolean;
+  /** How long ingest may take to answer a relay demand. */
+  demandTimeoutMs: number;
+  /** How long a first listener of an on-demand relay is held for the relay's first audio. */
+  demandWaitMs: number;
+  /** How often demand is repeated for on-demand relays that still have listeners here. */
+  demandRefreshMs: number;
 }
 
 /** Version string of the `Server` header. */
@@ -126,6 +142,8 @@ export function parseConfig(station: StationConfig): EdgeConfig {
     fallbackOverride: true,
     configured: false,
     ice: iceConfigOf(undefined),
+    onDemand: false,
+    intro: undefined,
   };
   const mounts = new Map<string, MountSettings>();
   for (const m of station.Mounts) {
@@ -140,6 +158,13 @@ export function parseConfig(station: StationConfig): EdgeConfig {
       fallbackOverride: m.FallbackOverride,
       configured: true,
       ice: iceConfigOf(m),
+      onDemand: m.Relay?.OnDemand === true,
+      intro:
+        m.Intro === undefined
+          ? undefined
+          : isAbsolute(m.Intro)
+            ? m.Intro
+            : join(station.Paths.Web, m.Intro),
     });
   }
   const ingest = hostPort(station.Cluster.IngestUrl, 'Cluster.IngestUrl');
@@ -168,6 +193,10 @@ export function parseConfig(station: StationConfig): EdgeConfig {
     burstTimeoutMs: 1500,
     maxBytesPerTurn: 64 * 1024,
     writeIntervalMs: limits.WriteIntervalMs,
+    masterOnDemand: station.Master?.OnDemand === true,
+    demandTimeoutMs: 1500,
+    demandWaitMs: 10_000,
+    demandRefreshMs: 2000,
   });
 }
 

@@ -4,7 +4,7 @@
  * passes, never from a bus callback, and it never waits on anything but its own socket.
  */
 import type { Socket } from 'node:net';
-import type { IcyFramer, TitleTimeline } from '@penguincast/icy';
+import type { IcyFramer, TitleSource, TitleTimeline } from '@penguincast/icy';
 import type { Logger } from 'pino';
 import type { ChunkRing } from './ring.js';
 
@@ -60,6 +60,17 @@ export interface StartPoint {
   cursor: number;
   /** Codec header pages to send before the audio (Ogg, FLAC), when the cursor is mid-session. */
   preamble?: Uint8Array;
+  /** Whole frames sent before everything else on a new connection (the mount's `Intro`). */
+  intro?: Uint8Array;
+}
+
+/** The rest of a chunk a moved listener was in the middle of, still owed to its socket. */
+interface Carry {
+  bytes: Uint8Array;
+  /** Edge offset of `bytes[0]` on the mount it came from. */
+  pos: number;
+  /** That mount's titles, so its ICY blocks still name what the listener hears. */
+  titles: TitleSource;
 }
 
 /** Options of {@link Listener}. */
@@ -78,6 +89,8 @@ export class Listener {
   cursor: number;
   #source: ListenerSource;
   #preamble: Uint8Array | undefined;
+  #intro: Uint8Array | undefined;
+  #carry: Carry | undefined;
   #session: string | undefined;
   #waiting = false;
   #waitSince = 0;
@@ -100,6 +113,7 @@ export class Listener {
     this.#source = source;
     this.cursor = start.cursor;
     this.#preamble = start.preamble;
+    this.#intro = start.intro;
     socket.on('error', () => socket.destroy());
     socket.on('close', () => this.#finish('client'));
     // A listener has nothing more to say, but reading lets us see it hang up; input is dropped.
@@ -129,9 +143,20 @@ export class Listener {
 
   /**
    * Moves the listener to another position, possibly on another mount. The ICY byte count goes
-   * on, but the framer resends the title at the next block.
+   * on, but the framer resends the title at the next block. A listener stopped inside a chunk
+   * (its write budget ran out there) first gets the rest of that chunk, so the frame it was
+   * sending is finished and the new audio starts on a frame boundary.
    */
   place(source: ListenerSource, start: StartPoint): void {
+    const old = this.#source;
+    const chunk = old.ring.find(this.cursor);
+    if (chunk !== undefined && this.cursor > chunk.start && this.#carry === undefined) {
+      this.#carry = {
+        bytes: chunk.data.subarray(this.cursor - chunk.start),
+        pos: this.cursor,
+        titles: old.titles,
+      };
+    }
     this.#source = source;
     this.cursor = start.cursor;
     this.#preamble = start.preamble;
@@ -176,6 +201,23 @@ export class Listener {
   #pumpCorked(source: ListenerSource): void {
     const ring = source.ring;
     let budget = this.opts.maxBytesPerTurn;
+    if (this.#carry !== undefined) {
+      const carry = this.#carry;
+      this.#carry = undefined;
+      if (!this.#write(carry.bytes, carry.pos, carry.titles)) {
+        this.#wait();
+        return;
+      }
+    }
+    if (this.#intro !== undefined) {
+      const intro = this.#intro;
+      this.#intro = undefined;
+      // ICY blocks inside the intro name the title of the audio that follows it.
+      if (!this.#write(intro, this.cursor)) {
+        this.#wait();
+        return;
+      }
+    }
     if (this.#preamble !== undefined) {
       const pages = this.#preamble;
       this.#preamble = undefined;
@@ -267,8 +309,8 @@ export class Listener {
     return true;
   }
 
-  #write(bytes: Uint8Array, pos: number): boolean {
-    const parts = this.framer ? this.framer.write(bytes, pos, this.#source.titles) : [bytes];
+  #write(bytes: Uint8Array, pos: number, titles: TitleSource = this.#source.titles): boolean {
+    const parts = this.framer ? this.framer.write(bytes, pos, titles) : [bytes];
     const first = this.bytesSent === 0;
     let ok = true;
     let n = 0;

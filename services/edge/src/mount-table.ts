@@ -1,7 +1,8 @@
 /**
  * Every mount this edge knows: the wildcard subscriptions that keep each mount's ring warm, the
- * burst requests that fill a cold mount, and the close cascade (source gone, then listeners
- * moved to a fallback or ended). Bus callbacks only decode and hand over; they never await.
+ * burst requests that fill a cold mount, on-demand relays summoned for a first listener, and the
+ * close cascade (source gone, then listeners moved to a fallback or ended). Bus callbacks only decode
+ * and hand over; they never await.
  */
 import {
   BusClosedError,
@@ -25,6 +26,7 @@ import { mountSettings, type EdgeConfig, type MountSettings } from './config.js'
 import type { Listener } from './listener.js';
 import type { EdgeMetrics } from './metrics.js';
 import { Mount } from './mount.js';
+import { RelayDemands } from './relay-demand.js';
 
 /** What a listener request resolves to. */
 export type Resolution =
@@ -61,10 +63,12 @@ export class MountTable {
   #subs: BusSubscription[] = [];
   #inflight = new Map<string, Promise<boolean>>();
   #warned = new Set<string>();
+  readonly #demand: RelayDemands;
   readonly #log: Logger;
 
   constructor(private readonly opts: MountTableOptions) {
     this.#log = opts.log.child({ component: 'mounts' });
+    this.#demand = new RelayDemands({ ...opts, mounts: this.#mounts });
   }
 
   /** Subscribes to every mount's announcements, audio and titles. */
@@ -129,6 +133,12 @@ export class MountTable {
       if (mount?.acceptsListeners(Date.now())) {
         return { kind: 'mount', mount };
       }
+      if (this.#demand.isOnDemand(path) && (await this.#demand.summon(path))) {
+        const started = this.#mounts.get(path);
+        if (started?.acceptsListeners(Date.now())) {
+          return { kind: 'mount', mount: started };
+        }
+      }
     }
     const configured = this.opts.settings.mounts.get(path);
     if (configured === undefined) {
@@ -171,7 +181,10 @@ export class MountTable {
     to.schedule();
   }
 
-  /** Periodic checks: idle mounts and listeners stuck without write progress. */
+  /**
+   * Periodic checks: idle mounts, listeners stuck without write progress, and the demand that
+   * keeps on-demand relays with listeners here running.
+   */
   tick(nowMs: number): void {
     const writeTimeout = this.opts.settings.writeTimeoutMs;
     for (const mount of [...this.#mounts.values()]) {
@@ -180,6 +193,7 @@ export class MountTable {
         listener.checkStall(nowMs, writeTimeout);
       }
     }
+    this.#demand.tick(nowMs);
   }
 
   async #seed(path: string): Promise<boolean> {
@@ -259,8 +273,9 @@ export class MountTable {
     this.#forgetIfUnused(mount);
   }
 
-  /** Fallback override: listeners that came here from `mount` go back when it returns. */
+  /** A session's first audio: wake held listeners; fallback override brings others back. */
   #onSourceBack(mount: Mount): void {
+    this.#demand.sessionStarted(mount.name);
     if (!mount.settings.fallbackOverride || mount.settings.fallback === undefined) {
       return;
     }

@@ -41,16 +41,50 @@ export async function admitSource(ctx: IngestContext, req: AdmissionRequest): Pr
   }
 }
 
+/**
+ * Takes a free mount lease for a relay or file loop, which never take a mount from anyone:
+ * throws `MountInUseError` when the mount is held, `TooManySourcesError` at `Limits.Sources`
+ * (which counts relays, as Icecast's does), `SourceStateUnavailableError` without Redis.
+ */
+export async function admitManaged(
+  ctx: IngestContext,
+  req: Omit<AdmissionRequest, 'ip'>,
+): Promise<MountLease> {
+  const key = ctx.keys.mountLease(req.mount);
+  try {
+    // A cheap look first: while another instance runs the relay this is all a poll costs.
+    if ((await ctx.state.leaseOwner(key)) !== null) {
+      throw new MountInUseError();
+    }
+    await checkSourceLimit(ctx, key);
+    const owner = leaseOwner(ctx.instanceId, req.sessionId);
+    if (!(await ctx.state.acquireLease(key, owner, ctx.settings.leaseTtlMs))) {
+      throw new MountInUseError();
+    }
+    return new MountLease(ctx, req.mount, owner);
+  } catch (err) {
+    if (err instanceof StateUnavailableError) {
+      throw new SourceStateUnavailableError({ cause: err });
+    }
+    throw err;
+  }
+}
+
+/** Throws `TooManySourcesError` when other mounts' leases reach `Limits.Sources`. */
+async function checkSourceLimit(ctx: IngestContext, key: string): Promise<void> {
+  // Other mounts' leases count against the limit; this mount's own lease does not, so an
+  // encoder taking its mount back is never refused for the source it replaces.
+  const others = (await ctx.state.scanKeys(mountLeasePrefix(ctx))).filter((k) => k !== key);
+  if (others.length >= ctx.settings.maxSources) {
+    throw new TooManySourcesError();
+  }
+}
+
 async function admit(ctx: IngestContext, req: AdmissionRequest): Promise<MountLease> {
   const { state, settings } = ctx;
   const key = ctx.keys.mountLease(req.mount);
   const owner = leaseOwner(ctx.instanceId, req.sessionId);
-  // Other mounts' leases count against the limit; this mount's own lease does not, so an
-  // encoder taking its mount back is never refused for the source it replaces.
-  const others = (await state.scanKeys(mountLeasePrefix(ctx))).filter((k) => k !== key);
-  if (others.length >= settings.maxSources) {
-    throw new TooManySourcesError();
-  }
+  await checkSourceLimit(ctx, key);
   for (let attempt = 0; attempt < 2; attempt++) {
     if (await state.acquireLease(key, owner, settings.leaseTtlMs)) {
       return new MountLease(ctx, req.mount, owner);
@@ -81,6 +115,10 @@ async function takeOver(
   const now = ctx.now();
   const local = ctx.sessions.byOwner(holder);
   if (local !== undefined) {
+    if (local.kind !== 'source') {
+      // A relay or file loop is configured to feed the mount; an encoder does not displace it.
+      return undefined;
+    }
     const idleMs = now - local.lastDataMs;
     if (local.ip !== req.ip && idleMs < settings.takeoverIdleMs) {
       return undefined;
@@ -97,6 +135,9 @@ async function takeOver(
   const info = await state.getHash(ctx.keys.mountInfo(req.mount));
   const { sessionId } = parseLeaseOwner(holder);
   if (info === null || info['session'] !== sessionId) {
+    return undefined;
+  }
+  if (info['source_kind'] !== undefined && info['source_kind'] !== 'source') {
     return undefined;
   }
   const lastData = Number(info['last_data_ms']);

@@ -1,7 +1,8 @@
 /**
  * The ingest service's app factory: takes source connections (PUT, SOURCE, SHOUTcast v1) and
  * SHOUTcast title updates, either handed over by the single process's front door or on its own
- * ports, where it also answers /healthz, /readyz and /metrics. It never writes to a listener.
+ * ports, where it also answers /healthz, /readyz and /metrics; runs pull relays and file loops.
+ * It never writes to a listener.
  */
 import { createServer as createHttpServer, type Server as HttpServer } from 'node:http';
 import { createServer as createNetServer, type Server as NetServer, type Socket } from 'node:net';
@@ -31,6 +32,8 @@ import { handleHttpSource } from './http-source.js';
 import { LocalSessions } from './local-sessions.js';
 import { LogLimiter } from './log-limiter.js';
 import { createIngestMetrics } from './metrics.js';
+import { startFileLoops, type FileLoop } from './file-loop.js';
+import { Relays } from './relay/relays.js';
 import { handleShoutcastSource } from './shoutcast-source.js';
 
 /** What `createIngest` needs. */
@@ -56,6 +59,8 @@ export interface IngestApp extends ServiceApp {
   readonly shoutcastPort: number;
   /** Number of sources live on this instance. */
   readonly liveSources: number;
+  /** Mounts this instance relays (configured and mirrored from `Master`), for tests. */
+  relayedMounts(): string[];
   /**
    * This instance's figures for a `ServiceHeartbeat` (`sources`, `bytes_received_total`), for
    * the composition root's `startHeartbeat({ extra })`.
@@ -105,6 +110,8 @@ export function createIngest(deps: IngestDeps): IngestApp {
   let sourceServer: NetServer | undefined;
   let shoutcastServer: NetServer | undefined;
   let subscriptions: BusSubscription[] = [];
+  const relays = new Relays(ctx);
+  let fileLoops: FileLoop[] = [];
   let port = 0;
   let shoutcastPort = 0;
   const open = new Set<Socket>();
@@ -190,6 +197,7 @@ export function createIngest(deps: IngestDeps): IngestApp {
     get liveSources() {
       return ctx.sessions.size;
     },
+    relayedMounts: () => relays.mounts(),
     heartbeatFigures() {
       return {
         [HEARTBEAT_FIGURES.sources]: ctx.sessions.size,
@@ -198,6 +206,9 @@ export function createIngest(deps: IngestDeps): IngestApp {
     },
     async start() {
       subscriptions = subscribeControl(ctx);
+      // Relays and file loops feed sessions like any source; they start before the ports open.
+      relays.start();
+      fileLoops = startFileLoops(ctx);
       if (!settings.listen) {
         return;
       }
@@ -218,7 +229,9 @@ export function createIngest(deps: IngestDeps): IngestApp {
       const closing = [sourceServer, shoutcastServer]
         .filter((s): s is NetServer => s !== undefined)
         .map((s) => closeServer(s));
-      const ending = ctx.sessions.all().map((s) => s.kill('shutdown'));
+      // Runners first, so none of them starts a new session while the others are ended.
+      const managed = [relays.stop(), ...fileLoops.map((l) => l.stop())];
+      const ending = [...managed, ...ctx.sessions.all().map((s) => s.kill('shutdown'))];
       for (const socket of open) {
         socket.destroy();
       }

@@ -20,6 +20,34 @@ export interface IngestMountSettings {
   bitrateKbps?: number;
   /** Where the source's audio is also written (relative paths are under `Paths.Log`). */
   dumpFile?: string;
+  /** The upstream this mount is pulled from (`Relay`), instead of an encoder. */
+  relay?: RelaySettings;
+  /** The file played in a loop on this mount (`File`, resolved under `Paths.Web`). */
+  file?: string;
+}
+
+/** Where a relayed mount is pulled from. */
+export interface RelaySettings {
+  /** The upstream stream URL. */
+  url: string;
+  /** Basic credentials for the upstream. */
+  user?: string;
+  password?: string;
+  /** Pull only while some edge reports listeners for the mount. */
+  onDemand: boolean;
+}
+
+/** The upstream whose every mount is mirrored (`Master`). */
+export interface MasterSettings {
+  /** Base URL of the upstream server. */
+  url: string;
+  /** Credentials for its stream list and streams. */
+  user: string;
+  password?: string;
+  /** How often the stream list is fetched again. */
+  intervalMs: number;
+  /** Mirror each mount only while it has listeners. */
+  onDemand: boolean;
 }
 
 /** Lease, heartbeat and takeover timings; tests shorten them. */
@@ -36,6 +64,19 @@ export interface IngestTiming {
   takeoverIdleMs: number;
   /** How long a remote holder gets to confirm a `kill-source` during a takeover. */
   killTimeoutMs: number;
+  /** A relay's first retry after its upstream drops or refuses; each further one doubles. */
+  relayRetryMinMs: number;
+  /** The longest wait between two relay attempts. */
+  relayRetryMaxMs: number;
+  /** Time a relay's upstream has to connect and send its reply head. */
+  relayConnectTimeoutMs: number;
+  /**
+   * A relay connection that lasted this long resets the backoff to its first step (a shorter one
+   * to its second, so the first retry after any connection comes within 1 s).
+   */
+  relayStableMs: number;
+  /** An on-demand relay stops after this long without demand from any edge. */
+  onDemandIdleMs: number;
 }
 
 /** Settings of the ingest service. */
@@ -76,6 +117,10 @@ export interface IngestConfig extends IngestTiming {
   logDir: string;
   /** Largest audio payload published in one message; larger pushes are cut on frame boundaries. */
   maxChunkBytes: number;
+  /** The upstream mirrored through its stream list (`Master`), if any. */
+  master: MasterSettings | undefined;
+  /** User-Agent a relay sends upstream. */
+  relayUserAgent: string;
 }
 
 /** Default lease and heartbeat timings: a ~10 s lease renewed every ~3 s, as design.md fixes. */
@@ -86,6 +131,11 @@ export const DEFAULT_TIMING: Readonly<IngestTiming> = Object.freeze({
   infoRefreshMs: 2_000,
   takeoverIdleMs: 2_000,
   killTimeoutMs: 1_000,
+  relayRetryMinMs: 500,
+  relayRetryMaxMs: 30_000,
+  relayConnectTimeoutMs: 10_000,
+  relayStableMs: 10_000,
+  onDemandIdleMs: 10_000,
 });
 
 /** Mount a SHOUTcast source feeds when no mount is configured (Icecast's `shoutcast-mount`). */
@@ -120,8 +170,20 @@ export function parseConfig(station: StationConfig, opts: ParseIngestOptions = {
     if (m.DumpFile !== undefined) {
       settings.dumpFile = isAbsolute(m.DumpFile) ? m.DumpFile : join(station.Paths.Log, m.DumpFile);
     }
+    if (m.Relay !== undefined) {
+      settings.relay = {
+        url: m.Relay.Url,
+        onDemand: m.Relay.OnDemand,
+        ...(m.Relay.User === undefined ? {} : { user: m.Relay.User }),
+        ...(m.Relay.Password === undefined ? {} : { password: m.Relay.Password }),
+      };
+    }
+    if (m.File !== undefined) {
+      settings.file = isAbsolute(m.File) ? m.File : join(station.Paths.Web, m.File);
+    }
     mounts.set(m.Name, settings);
   }
+  const master = station.Master;
   const port = opts.port ?? station.Cluster.IngestPort;
   return {
     ...DEFAULT_TIMING,
@@ -144,8 +206,22 @@ export function parseConfig(station: StationConfig, opts: ParseIngestOptions = {
     shoutcastMount: station.Mounts[0]?.Name ?? DEFAULT_SHOUTCAST_MOUNT,
     logDir: station.Paths.Log,
     maxChunkBytes: 64 * 1024,
+    master:
+      master === undefined
+        ? undefined
+        : {
+            url: master.Url,
+            user: master.User,
+            intervalMs: master.Interval * 1000,
+            onDemand: master.OnDemand,
+            ...(master.Password === undefined ? {} : { password: master.Password }),
+          },
+    relayUserAgent: RELAY_USER_AGENT,
   };
 }
+
+/** The User-Agent of relay requests; Icecast servers log it for each relay client. */
+export const RELAY_USER_AGENT = 'PenguinCast/0.1.0 (relay; Icecast 2.4.4 compatible)';
 
 /** The settings of `mount`, or undefined when it is not configured. */
 export function mountSettings(cfg: IngestConfig, mount: string): IngestMountSettings | undefined {

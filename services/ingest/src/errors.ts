@@ -103,6 +103,37 @@ export class UnsupportedRequestError extends IngestError {
   }
 }
 
+/**
+ * A relay's upstream could not be reached or read: refused connection, timeout, or a reply
+ * that is not an HTTP or ICY response. The relay retries with backoff.
+ */
+export class UpstreamUnreachableError extends IngestError {
+  constructor(message: string, options?: ErrorOptions) {
+    super(message, 'UPSTREAM_UNREACHABLE', 502, options);
+    this.name = 'UpstreamUnreachableError';
+  }
+}
+
+/** A relay's upstream answered with a status other than 200 (or a redirect it followed). */
+export class UpstreamStatusError extends IngestError {
+  /** The upstream's status code. */
+  readonly upstreamStatus: number;
+
+  constructor(upstreamStatus: number, options?: ErrorOptions) {
+    super(`upstream answered ${upstreamStatus}`, 'UPSTREAM_STATUS', 502, options);
+    this.name = 'UpstreamStatusError';
+    this.upstreamStatus = upstreamStatus;
+  }
+}
+
+/** A relay's upstream redirected more times than allowed (or in a loop). */
+export class TooManyRedirectsError extends IngestError {
+  constructor(options?: ErrorOptions) {
+    super('too many redirects', 'TOO_MANY_REDIRECTS', 502, options);
+    this.name = 'TooManyRedirectsError';
+  }
+}
+
 /** Every error class of the service, by name. */
 export const errors = {
   IngestError,
@@ -113,4 +144,7 @@ export const errors = {
   SourceStateUnavailableError,
   SourceNotFoundError,
   UnsupportedRequestError,
+  UpstreamUnreachableError,
+  UpstreamStatusError,
+  TooManyRedirectsError,
 };

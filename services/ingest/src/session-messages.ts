@@ -33,6 +33,8 @@ export interface SessionFacts {
   /** Sequence number of the next audio chunk. */
   nextSeq: number;
   request: string;
+  /** What feeds the session: `source`, `relay` or `file`. */
+  kind: string;
   title?: string;
   user?: string;
   userAgent?: string;
@@ -89,7 +91,7 @@ export function connectionEvent(
  * Fields of the mount info hash (`Keys.mountInfo`), named like Icecast's stats where one
  * exists: the source's `ice-*`/`icy-*` headers as sent, `session`, `instance_id`,
  * `content_type`, `source_ip`, `user_agent`, `stream_start_ms`, `stream_start_iso8601`, `title`,
- * `bitrate`, `total_bytes_read` and `last_data_ms`.
+ * `bitrate`, `total_bytes_read`, `last_data_ms` and `source_kind` (`source`, `relay`, `file`).
  */
 export function mountInfoFields(f: SessionFacts): Record<string, string> {
   return {
@@ -105,6 +107,7 @@ export function mountInfoFields(f: SessionFacts): Record<string, string> {
     bitrate: f.audio.bitrateKbps === undefined ? '' : String(f.audio.bitrateKbps),
     total_bytes_read: String(f.bytesRead),
     last_data_ms: String(f.lastDataMs),
+    source_kind: f.kind,
   };
 }
 

@@ -29,7 +29,7 @@ import { cutPieces, headerEnd } from './chunking.js';
 import { burstSizeOf } from './config.js';
 import { fireAndForget, type IngestContext } from './context.js';
 import { DumpFile } from './dump-file.js';
-import type { MountLease } from './lease.js';
+import type { SessionInit, SourceKind } from './session-init.js';
 import { audioInfoOf, oggCodecOf } from './source-info.js';
 import {
   announcement,
@@ -39,34 +39,10 @@ import {
   type SessionFacts,
 } from './session-messages.js';
 
+export type { SessionInit, SourceKind } from './session-init.js';
+
 /** Extra audio kept beyond the burst size, so a burst can be cut on a frame boundary. */
 const BURST_MARGIN_BYTES = 256 * 1024;
-
-/** What a session is created from, once its lease is held. */
-export interface SessionInit {
-  /** Normalised mount name. */
-  mount: string;
-  /** Random id of this connection. */
-  id: string;
-  /** The mount lease this session holds. */
-  lease: MountLease;
-  /** Content type of the stream (`audio/mpeg` for SHOUTcast and legacy SOURCE without one). */
-  contentType: string;
-  /** The source's `ice-*` / `icy-*` headers, lowercased. */
-  info: Record<string, string>;
-  /** Client address. */
-  ip: string;
-  /** Authenticated user name. */
-  user?: string;
-  /** The source's User-Agent. */
-  userAgent?: string;
-  /** Request line for connection events, e.g. `PUT /live.mp3 HTTP/1.1`. */
-  request: string;
-  /** Ends the transport (destroys the socket); called when the session is killed. */
-  closeTransport: () => void;
-  /** True for a SHOUTcast v1 source (its titles come through `admin.cgi`). */
-  shoutcast?: boolean;
-}
 
 /** A live source session. */
 export class SourceSession {
@@ -140,6 +116,11 @@ export class SourceSession {
     return this.#init.shoutcast === true;
   }
 
+  /** What feeds the session. */
+  get kind(): SourceKind {
+    return this.#init.kind ?? 'source';
+  }
+
   /** Whether the session has ended. */
   get ended(): boolean {
     return this.#ending !== undefined;
@@ -194,6 +175,19 @@ export class SourceSession {
     this.#title({ position: this.#position, title, charset, ...(url ? { url } : {}) }, origin);
   }
 
+  /**
+   * Sets a title carried inside the stream itself (a relay's ICY metadata), in force from the
+   * next byte fed: the bytes the splitter still holds come before it, so its position is the
+   * publish cursor plus those.
+   */
+  setStreamTitle(title: string, url: string | undefined, origin: string): void {
+    if (this.ended) {
+      return;
+    }
+    const position = this.#position + this.#splitter.pendingBytes;
+    this.#title({ position, title, charset: 'UTF-8', ...(url ? { url } : {}) }, origin);
+  }
+
   /** Ends the session from this side: closes the transport, then finishes. */
   kill(reason: string): Promise<void> {
     this.#init.closeTransport();
@@ -233,6 +227,11 @@ export class SourceSession {
         await ctx.state.deleteKey(ctx.keys.mountInfo(this.mount)).catch(() => false);
       }
     });
+    const onFinish = this.#init.onFinish;
+    if (onFinish !== undefined) {
+      // After the lease is released, so a relay retrying at once can take the mount again.
+      void this.#ending.then(() => onFinish(reason));
+    }
     return this.#ending;
   }
 
@@ -338,6 +337,7 @@ export class SourceSession {
       lastDataMs: this.lastDataMs,
       nextSeq: this.#seq,
       request: init.request,
+      kind: this.kind,
       ...(this.title === null ? {} : { title: this.title.title }),
       ...(init.user === undefined ? {} : { user: init.user }),
       ...(init.userAgent === undefined ? {} : { userAgent: init.userAgent }),

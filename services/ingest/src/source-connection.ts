@@ -40,6 +40,8 @@ function bodyDecoder(framing: BodyFraming): BodyDecoder {
 /**
  * Runs an admitted source until its socket closes: feeds `initial` (the body bytes read with
  * the head) and everything after it to the session. The caller has written the 200 already.
+ * `feed` takes the decoded stream bytes instead of `session.feed` (a relay strips ICY metadata
+ * there); a throw from it drops the source like a bad body.
  */
 export function runSource(
   ctx: IngestContext,
@@ -47,6 +49,7 @@ export function runSource(
   session: SourceSession,
   initial: Uint8Array,
   framing: BodyFraming,
+  feed: (data: Uint8Array) => void = (data) => session.feed(data),
 ): void {
   const decode = bodyDecoder(framing);
   const end = (reason: string): void => {
@@ -57,12 +60,12 @@ export function runSource(
     let out: { data: Uint8Array; done: boolean };
     try {
       out = decode(chunk);
+      feed(out.data);
     } catch (err) {
       session.log.warn({ err }, 'bad source body; dropping the source');
       end('bad-body');
       return;
     }
-    session.feed(out.data);
     if (out.done) {
       end('end-of-body');
     }

@@ -1,0 +1,118 @@
+/**
+ * The relays of one ingest instance: a runner per `Mounts[].Relay` and per mount mirrored from
+ * `Master`, and the `<prefix>.demand.*` subscription through which edges start and keep
+ * on-demand relays. Every ingest runs every relay; the mount lease decides which one pulls.
+ */
+import {
+  decodeRelayDemand,
+  encodeRelayDemandReply,
+  type BusMsg,
+  type BusSubscription,
+} from '@penguincast/bus';
+import { normaliseMountName } from '@penguincast/icy';
+import type { Logger } from 'pino';
+import type { IngestContext } from '../context.js';
+import { MasterMirror, mirrorUrl } from './master.js';
+import { RelayRunner, type RelaySpec } from './relay-runner.js';
+
+/** Every relay of this instance. */
+export class Relays {
+  readonly #ctx: IngestContext;
+  readonly #log: Logger;
+  readonly #runners = new Map<string, RelayRunner>();
+  #sub: BusSubscription | undefined;
+  #master: MasterMirror | undefined;
+
+  constructor(ctx: IngestContext) {
+    this.#ctx = ctx;
+    this.#log = ctx.log.child({ component: 'relays' });
+  }
+
+  /** Relayed mounts, configured and mirrored. */
+  mounts(): string[] {
+    return [...this.#runners.keys()].sort();
+  }
+
+  /** Starts the configured relays, the demand subscription and the master mirror. */
+  start(): void {
+    const { settings, bus, subjects } = this.#ctx;
+    for (const m of settings.mounts.values()) {
+      if (m.relay !== undefined) {
+        this.#add({ mount: m.name, ...m.relay, origin: 'config' });
+      }
+    }
+    this.#sub = bus.subscribe(subjects.allDemand(), (msg) => this.#onDemand(msg));
+    if (settings.master !== undefined) {
+      const master = settings.master;
+      this.#master = new MasterMirror(this.#ctx, master, (mounts) => this.setMirrored(mounts));
+      this.#master.start();
+    }
+  }
+
+  /**
+   * Makes the mirrored mounts exactly `mounts`: new ones get a runner, gone ones are stopped.
+   * Mounts listed in `Mounts[]` keep their own settings and are never mirrored.
+   */
+  setMirrored(mounts: readonly string[]): void {
+    const master = this.#ctx.settings.master;
+    if (master === undefined) {
+      return;
+    }
+    const wanted = new Set(mounts.filter((m) => !this.#ctx.settings.mounts.has(m)));
+    for (const [mount, runner] of this.#runners) {
+      if (runner.spec.origin === 'master' && !wanted.has(mount)) {
+        this.#runners.delete(mount);
+        this.#log.info({ mount }, 'mount left the master; relay stopped');
+        void runner.stop();
+      }
+    }
+    for (const mount of wanted) {
+      if (!this.#runners.has(mount)) {
+        this.#log.info({ mount }, 'mirroring a master mount');
+        this.#add({
+          mount,
+          url: mirrorUrl(master.url, mount),
+          user: master.user,
+          onDemand: master.onDemand,
+          origin: 'master',
+          ...(master.password === undefined ? {} : { password: master.password }),
+        });
+      }
+    }
+  }
+
+  /** Stops the mirror, the subscription and every runner (ending their sessions). */
+  async stop(): Promise<void> {
+    this.#sub?.unsubscribe();
+    await this.#master?.stop();
+    const runners = [...this.#runners.values()];
+    this.#runners.clear();
+    await Promise.all(runners.map((r) => r.stop()));
+  }
+
+  #add(spec: RelaySpec): void {
+    const runner = new RelayRunner(this.#ctx, spec);
+    this.#runners.set(spec.mount, runner);
+    runner.start();
+  }
+
+  /** A demand from an edge: wake the relay; answer requests with whether one exists. */
+  #onDemand(msg: BusMsg): void {
+    let mount: string;
+    try {
+      mount = normaliseMountName(decodeRelayDemand(msg.data).mount);
+    } catch (err) {
+      this.#log.debug({ err }, 'ignoring a malformed demand');
+      return;
+    }
+    const runner = this.#runners.get(mount);
+    runner?.demand();
+    msg.respond(
+      encodeRelayDemandReply({
+        mount,
+        accepted: runner !== undefined,
+        instanceId: this.#ctx.instanceId,
+      }),
+    );
+  }
+}
