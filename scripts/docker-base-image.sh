@@ -88,7 +88,9 @@ docker import \
 # The certificate authorities this machine trusts, so that `npm ci` in an image build reaches
 # the registry exactly as the host's npm does (through whatever TLS proxy the host trusts).
 ctx="$(mktemp -d)"
-trap 'rm -rf "$ctx"' EXIT
+# One trap for both folders: a second `trap … EXIT` would replace the first, leaving the
+# bootstrap folder (hundreds of MB) behind in the cache.
+trap 'rm -rf "$ctx" "${work:-}"' EXIT
 ca_bundle="${PENGUINCAST_CA_BUNDLE:-/etc/ssl/certs/ca-certificates.crt}"
 if [ -s "$ca_bundle" ]; then
   cp "$ca_bundle" "$ctx/ca-certificates.crt"

@@ -3,7 +3,7 @@
 // with TypeScript loaded by tsx and workspace packages resolved to their sources.
 // Node 20's runner has no glob support, so the files are listed here.
 import { spawnSync } from 'node:child_process';
-import { readdirSync, statSync, existsSync } from 'node:fs';
+import { readdirSync, readFileSync, statSync, existsSync } from 'node:fs';
 import { join, basename } from 'node:path';
 
 const args = process.argv.slice(2);
@@ -31,30 +31,46 @@ if (files.length === 0) {
   console.error(`run-tests: no *.test.ts files under ${dirs.join(', ')}`);
   process.exit(1);
 }
-// With PENGUINCAST_TEST_RESULTS set, a TAP copy of the run lands there for the summary line.
-const reporters = [];
-const resultsDir = process.env.PENGUINCAST_TEST_RESULTS;
-if (resultsDir) {
-  const file = join(resultsDir, `${basename(process.cwd())}-${process.pid}.tap`);
-  reporters.push(
-    '--test-reporter=spec',
-    '--test-reporter-destination=stdout',
-    '--test-reporter=tap',
-    `--test-reporter-destination=${file}`,
-  );
+// node's runner applies --test-timeout to each whole file as well as to each test in it. A file
+// whose one scenario needs longer (building container images, say) names its own limit in its
+// opening comment, `@file-timeout <ms>`, and runs in a runner of its own with that limit.
+const DEFAULT_TIMEOUT_MS = 120000;
+const groups = new Map();
+for (const f of files) {
+  const declared = /@file-timeout (\d+)/.exec(readFileSync(f, 'utf8').slice(0, 4096));
+  const timeout = declared ? Number(declared[1]) : DEFAULT_TIMEOUT_MS;
+  groups.set(timeout, [...(groups.get(timeout) ?? []), f]);
 }
-const res = spawnSync(
-  process.execPath,
-  [
-    '--conditions=source',
-    '--import',
-    'tsx',
-    '--test',
-    '--test-timeout=120000',
-    ...reporters,
-    ...passThrough,
-    ...files,
-  ],
-  { stdio: 'inherit' },
-);
-process.exit(res.status ?? 1);
+let status = 0;
+for (const [timeout, group] of [...groups].sort((a, b) => a[0] - b[0])) {
+  // With PENGUINCAST_TEST_RESULTS set, a TAP copy of the run lands there for the summary line.
+  const reporters = [];
+  const resultsDir = process.env.PENGUINCAST_TEST_RESULTS;
+  if (resultsDir) {
+    const file = join(resultsDir, `${basename(process.cwd())}-${process.pid}-${timeout}.tap`);
+    reporters.push(
+      '--test-reporter=spec',
+      '--test-reporter-destination=stdout',
+      '--test-reporter=tap',
+      `--test-reporter-destination=${file}`,
+    );
+  }
+  const res = spawnSync(
+    process.execPath,
+    [
+      '--conditions=source',
+      '--import',
+      'tsx',
+      '--test',
+      `--test-timeout=${timeout}`,
+      ...reporters,
+      ...passThrough,
+      ...group,
+    ],
+    { stdio: 'inherit' },
+  );
+  if (res.status !== 0) {
+    status = res.status ?? 1;
+  }
+}
+process.exit(status);
