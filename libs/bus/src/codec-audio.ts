@@ -58,6 +58,9 @@ export function encodeAudioChunk(chunk: AudioChunk): BusPayload {
   if (chunk.timestampMs !== undefined) {
     headers[AUDIO_HEADERS.timestampMs] = String(chunk.timestampMs);
   }
+  if (chunk.codecHeaders === true) {
+    headers[AUDIO_HEADERS.codecHeaders] = '1';
+  }
   return { data: chunk.data, headers };
 }
 
@@ -117,6 +120,15 @@ export function decodeAudioChunk(msg: { data: Uint8Array; headers: BusHeaders })
   const timestampMs = uint(headers, AUDIO_HEADERS.timestampMs);
   if (timestampMs !== undefined) {
     chunk.timestampMs = timestampMs;
+  }
+  const codecHeaders = headerValue(headers, AUDIO_HEADERS.codecHeaders);
+  if (codecHeaders !== undefined) {
+    if (codecHeaders !== '1' && codecHeaders !== '0') {
+      f.fail(AUDIO_HEADERS.codecHeaders, `expected 1 or 0, got ${JSON.stringify(codecHeaders)}`);
+    }
+    if (codecHeaders === '1') {
+      chunk.codecHeaders = true;
+    }
   }
   return chunk;
 }

@@ -105,6 +105,29 @@ describe('audio chunk codec', () => {
     assert.deepEqual(decodeAudioChunk(encodeAudioChunk(minimal)), minimal);
   });
 
+  it('carries the codec-headers mark as pc-hdr: 1 and leaves it out when unset', T, () => {
+    const marked: AudioChunk = {
+      session: 's',
+      seq: 3,
+      position: 9000,
+      contentType: 'audio/ogg',
+      codecHeaders: true,
+      data: bytes(8),
+    };
+    const wire = encodeAudioChunk(marked);
+    assert.equal(wire.headers['pc-hdr'], '1');
+    assert.deepEqual(decodeAudioChunk(wire), marked);
+    const unmarked = encodeAudioChunk({ ...marked, codecHeaders: false });
+    assert.equal(unmarked.headers['pc-hdr'], undefined);
+    assert.equal(decodeAudioChunk(unmarked).codecHeaders, undefined);
+    const zero = decodeAudioChunk({ data: wire.data, headers: { ...wire.headers, 'pc-hdr': '0' } });
+    assert.equal(zero.codecHeaders, undefined);
+    assert.throws(
+      () => decodeAudioChunk({ data: wire.data, headers: { ...wire.headers, 'pc-hdr': 'yes' } }),
+      MessageDecodeError,
+    );
+  });
+
   it('reads header names case-insensitively and rejects bad values', T, () => {
     const data = bytes(3);
     const ok = { 'Pc-Session': 's', 'PC-SEQ': '1', 'pc-pos': '0', 'Content-Type': 'audio/aac' };

@@ -23,6 +23,11 @@ export const AUDIO_HEADERS = {
   sampleRate: 'pc-rate',
   /** Optional: wall-clock time ingest received the chunk, milliseconds since the epoch. */
   timestampMs: 'pc-ts',
+  /**
+   * Optional, `1` when set: the chunk starts with the first page of a new set of codec headers
+   * (a chained Ogg link, or the stream's first headers). Edges start no listener before it.
+   */
+  codecHeaders: 'pc-hdr',
 } as const;
 
 /** One chunk of frame-aligned audio published by ingest. */
@@ -43,6 +48,12 @@ export interface AudioChunk {
   sampleRate?: number;
   /** When ingest received the audio, milliseconds since the epoch. */
   timestampMs?: number;
+  /**
+   * True when `data` starts with the first page of a new set of codec headers (a new link of a
+   * chained Ogg stream, or the stream's first headers): the audio after it needs these headers,
+   * the audio before it the previous ones. Absent means false.
+   */
+  codecHeaders?: boolean;
   /** Whole codec frames. */
   data: Uint8Array;
 }

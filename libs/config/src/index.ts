@@ -4,3 +4,4 @@ export * from './schema.js';
 export * from './env.js';
 export * from './parse.js';
 export * from './load.js';
+export * from './trusted-proxy.js';

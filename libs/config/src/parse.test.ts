@@ -172,3 +172,49 @@ test('ConfigError message lists each problem on its own line', () => {
   assert.equal(err.message, 'x.json has 2 problems:\n  - A: one\n  - (root): two');
   assert.equal(err.name, 'ConfigError');
 });
+
+test('a mount named like a server page is a config error at its Name', () => {
+  const problems = problemsOf(() =>
+    parseStationConfig({
+      Auth: { AdminPassword: 'x' },
+      Mounts: [
+        { Name: '/live.mp3', Password: 'p' },
+        { Name: 'status-json.xsl', Password: 'p' },
+        { Name: '/admin/stats', Password: 'p' },
+        { Name: '/live.mp3.m3u', Password: 'p' },
+      ],
+    }),
+  );
+  assert.deepEqual(
+    problems.map((p) => p.path),
+    ['Mounts[1].Name', 'Mounts[2].Name', 'Mounts[3].Name'],
+  );
+  assert.match(problems[0]!.message, /\/status-json\.xsl is a server page/);
+});
+
+test('TrustedProxies takes addresses and CIDR ranges and names each bad entry', () => {
+  const cfg = parseStationConfig({
+    Auth: { AdminPassword: 'x' },
+    TrustedProxies: ['10.0.0.1', '10.0.0.0/8', '172.16.0.0/12', 'fd00::/8', '::1', '[2001:db8::1]'],
+  });
+  assert.equal(cfg.TrustedProxies.length, 6);
+  const problems = problemsOf(() =>
+    parseStationConfig({
+      Auth: { AdminPassword: 'x' },
+      TrustedProxies: ['10.0.0.1', 'proxy.local', '10.0.0.0/33', 'fd00::/129', '10.0.0.0/x', ''],
+    }),
+  );
+  assert.deepEqual(
+    problems.map((p) => p.path),
+    [
+      'TrustedProxies[1]',
+      'TrustedProxies[2]',
+      'TrustedProxies[3]',
+      'TrustedProxies[4]',
+      'TrustedProxies[5]',
+    ],
+  );
+  assert.match(problems[0]!.message, /"proxy\.local" is not an IP address or CIDR range/);
+  assert.match(problems[1]!.message, /prefix length; use \/0 to \/32/);
+  assert.match(problems[2]!.message, /\/0 to \/128/);
+});

@@ -3,7 +3,7 @@
  * reads no file and no `process.env`, so tests pass plain objects. Every problem is collected
  * into one `ConfigError` instead of stopping at the first.
  */
-import { normaliseMountName } from '@penguincast/icy';
+import { isReservedMountName, normaliseMountName } from '@penguincast/icy';
 import { applyEnvOverrides } from './env.js';
 import { ConfigError, type ConfigProblem } from './errors.js';
 import { StationConfigSchema, type StationConfig } from './schema.js';
@@ -73,6 +73,12 @@ function crossFieldProblems(cfg: StationConfig): ConfigProblem[] {
     } catch (err) {
       problems.push({ path: `Mounts[${i}].Name`, message: (err as Error).message });
       return;
+    }
+    if (isReservedMountName(m.Name)) {
+      problems.push({
+        path: `Mounts[${i}].Name`,
+        message: `${m.Name} is a server page (admin, status, API, player, health or playlist path); choose another mount name`,
+      });
     }
     const dup = seen.get(m.Name);
     if (dup !== undefined) {

@@ -4,6 +4,7 @@
  * come from here; nothing else in the project reads raw config objects.
  */
 import { z } from 'zod';
+import { parseTrustedProxy } from './trusted-proxy.js';
 
 /** Icecast's default listener metadata interval. */
 export const DEFAULT_METAINT = 16000;
@@ -203,8 +204,20 @@ export const StationConfigSchema = z.strictObject({
       AllowOrigin: z.string().min(1).default('*'),
     })
     .prefault({}),
-  /** Proxies whose X-Forwarded-For is believed (IP addresses). */
-  TrustedProxies: z.array(z.string().min(1)).default([]),
+  /**
+   * Proxies whose X-Forwarded-For (and, on ingest's SHOUTcast port, PROXY protocol line) is
+   * believed: IP addresses or CIDR ranges such as `10.0.0.0/8` or `fd00::/8`.
+   */
+  TrustedProxies: z
+    .array(
+      z.string().superRefine((entry, ctx) => {
+        const parsed = parseTrustedProxy(entry);
+        if (typeof parsed === 'string') {
+          ctx.addIssue({ code: 'custom', message: parsed });
+        }
+      }),
+    )
+    .default([]),
   /** Distributed mode: how the services find each other. */
   Cluster: z
     .strictObject({

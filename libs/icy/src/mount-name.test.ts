@@ -3,6 +3,7 @@ import { describe, it } from 'node:test';
 import { InvalidMountNameError } from './errors.js';
 import {
   MAX_MOUNT_NAME_LENGTH,
+  isReservedMountName,
   isValidMountName,
   mountNameProblem,
   normaliseMountName,
@@ -74,5 +75,52 @@ describe('isValidMountName and mountNameProblem', { timeout: 10_000 }, () => {
     assert.equal(isValidMountName('live'), false);
     assert.equal(mountNameProblem('live'), 'must start with "/"');
     assert.equal(mountNameProblem('/live'), undefined);
+  });
+});
+
+describe('isReservedMountName', { timeout: 10_000 }, () => {
+  it('reserves the server pages, their folders and playlist files, whatever the case', () => {
+    for (const name of [
+      '/admin',
+      '/admin/stats',
+      '/ADMIN/metadata',
+      '/admin.cgi',
+      '/status-json.xsl',
+      '/Status.xsl',
+      '/info.html',
+      '/info.json',
+      '/monitor.html',
+      '/monitor/events',
+      '/api/v1/mounts',
+      '/player',
+      '/player.html',
+      '/player/live.mp3',
+      '/player-assets/app.js',
+      '/healthz',
+      '/readyz',
+      '/metrics',
+      '/live.mp3.m3u',
+      '/live.pls',
+      '/a/b.XSPF',
+    ]) {
+      assert.equal(isReservedMountName(name), true, name);
+    }
+  });
+
+  it('leaves ordinary mounts, including look-alikes, free', () => {
+    for (const name of [
+      '/live.mp3',
+      '/administrator.mp3',
+      '/admins',
+      '/api.ogg',
+      '/apis/x',
+      '/players.mp3',
+      '/metrics.aac',
+      '/m3u',
+      '/live.m3u8',
+      '/monitoring',
+    ]) {
+      assert.equal(isReservedMountName(name), false, name);
+    }
   });
 });

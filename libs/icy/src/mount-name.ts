@@ -1,6 +1,7 @@
 /**
- * Mount-name rules: normalising `live` to `/live` and rejecting names that could escape a path,
- * break a URL or confuse a log line. Pure: no I/O.
+ * Mount-name rules: normalising `live` to `/live`, rejecting names that could escape a path,
+ * break a URL or confuse a log line, and the names reserved for the server's own pages. Pure:
+ * no I/O.
  */
 import { InvalidMountNameError } from './errors.js';
 
@@ -62,4 +63,50 @@ export function normaliseMountName(name: string): string {
     throw new InvalidMountNameError(`invalid mount name ${shown}: ${problem}`);
   }
   return normalised;
+}
+
+/**
+ * Exact paths of the server's own pages and endpoints. A source must never own one: the edge
+ * serves these before live mounts, so such a mount could not be heard, and before that rule a
+ * source could replace `/status-json.xsl` or the admin API for every client.
+ */
+const RESERVED_PATHS = new Set([
+  '/admin',
+  '/admin.cgi',
+  '/status-json.xsl',
+  '/status.xsl',
+  '/server_version.xsl',
+  '/info.html',
+  '/info.json',
+  '/monitor.html',
+  '/monitor',
+  '/api',
+  '/player',
+  '/player.html',
+  '/player-assets',
+  '/healthz',
+  '/readyz',
+  '/metrics',
+  '/favicon.ico',
+  '/robots.txt',
+]);
+
+/** Folders whose every path belongs to the server (admin API, live monitor, JSON API, player). */
+const RESERVED_PREFIXES = ['/admin/', '/monitor/', '/api/', '/player/', '/player-assets/'];
+
+/** Suffixes of the per-mount playlist files the admin service answers (`/live.mp3.m3u`). */
+const RESERVED_SUFFIXES = ['.m3u', '.pls', '.xspf'];
+
+/**
+ * True when `name` (a normalised mount name or a request path) belongs to the server's pages:
+ * the admin API, status and info pages, the monitor, the JSON API, the player, health and
+ * metrics endpoints, and playlist files. Compared without case, as the admin's router does.
+ */
+export function isReservedMountName(name: string): boolean {
+  const lower = name.toLowerCase();
+  return (
+    RESERVED_PATHS.has(lower) ||
+    RESERVED_PREFIXES.some((p) => lower.startsWith(p)) ||
+    RESERVED_SUFFIXES.some((s) => lower.endsWith(s))
+  );
 }

@@ -13,3 +13,5 @@ export * from './logs/log-escape.js';
 export * from './logs/log-file.js';
 export * from './logs/error-log.js';
 export * from './socket-end.js';
+export * from './trusted-proxies.js';
+export * from './proxy-protocol.js';

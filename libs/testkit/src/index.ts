@@ -2,3 +2,4 @@
 export * from './servers.js';
 export * from './listener.js';
 export * from './audio.js';
+export * from './silent-client.js';

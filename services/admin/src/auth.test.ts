@@ -59,3 +59,12 @@ test('X-Forwarded-For is believed from loopback and trusted proxies only', () =>
   assert.equal(clientAddress('10.1.1.1', '198.51.100.7', ['10.1.1.1']), '198.51.100.7');
   assert.equal(clientAddress('127.0.0.1', 'not-an-ip', []), '127.0.0.1');
 });
+
+test('trusted proxies may be CIDR ranges of either family', () => {
+  const ranges = ['10.0.0.0/8', '172.16.0.0/12', 'fd00::/8'];
+  assert.equal(clientAddress('10.200.0.7', '198.51.100.7', ranges), '198.51.100.7');
+  assert.equal(clientAddress('::ffff:172.31.0.2', '198.51.100.7', ranges), '198.51.100.7');
+  assert.equal(clientAddress('fd00:1::2', '2001:db8::7', ranges), '2001:db8::7');
+  assert.equal(clientAddress('172.32.0.2', '198.51.100.7', ranges), '172.32.0.2');
+  assert.equal(clientAddress('fe80::2', '198.51.100.7', ranges), 'fe80::2');
+});

@@ -6,6 +6,12 @@
  */
 import { isIP } from 'node:net';
 import { parseBasicAuth, safeEqual } from '@penguincast/icy';
+import {
+  isLoopbackAddress,
+  normalisePeerAddress,
+  trustedProxies,
+  type TrustedProxies,
+} from '@penguincast/runtime';
 import type { AdminConfig } from './config.js';
 
 /** Who may call a route: anyone, the admin, or the admin and the named mount's source. */
@@ -126,27 +132,27 @@ export class AuthThrottle {
 
 /** Strips the IPv4-mapped IPv6 prefix, so `::ffff:10.0.0.1` and `10.0.0.1` compare equal. */
 export function normaliseAddress(address: string | undefined): string {
-  const lower = (address ?? '').trim().toLowerCase();
-  return lower.startsWith('::ffff:') && isIP(lower.slice(7)) === 4 ? lower.slice(7) : lower;
+  return normalisePeerAddress(address);
 }
 
-function isLoopback(address: string): boolean {
-  return address === '::1' || (isIP(address) === 4 && address.startsWith('127.'));
+/** True for 127.0.0.0/8 and ::1. */
+export function isLoopback(address: string): boolean {
+  return isLoopbackAddress(address);
 }
 
 /**
  * The client's address: the last `X-Forwarded-For` entry when the peer is loopback or a trusted
- * proxy (the edge adds exactly one), otherwise the peer itself. Earlier entries are whatever the
- * client claimed and are never believed.
+ * proxy (an address or CIDR range of `TrustedProxies`; the edge adds exactly one entry),
+ * otherwise the peer itself. Earlier entries are whatever the client claimed and are never
+ * believed.
  */
 export function clientAddress(
   peer: string | undefined,
   forwardedFor: string | undefined,
-  trustedProxies: readonly string[],
+  trusted: TrustedProxies | readonly string[],
 ): string {
   const self = normaliseAddress(peer);
-  const trusted = isLoopback(self) || trustedProxies.some((p) => normaliseAddress(p) === self);
-  if (!trusted || forwardedFor === undefined) {
+  if (!trustedProxies(trusted, { loopback: true }).has(self) || forwardedFor === undefined) {
     return self;
   }
   const entries = forwardedFor

@@ -8,6 +8,7 @@ import { randomBytes } from 'node:crypto';
 import type { Express, NextFunction, Request, Response } from 'express';
 import { BusError } from '@penguincast/bus';
 import { normaliseMountName } from '@penguincast/icy';
+import { TrustedProxies } from '@penguincast/runtime';
 import type { Logger } from 'pino';
 import { checkCredentials, clientAddress, type AuthScope, type AuthThrottle } from './auth.js';
 import { SERVER_ID, type AdminConfig } from './config.js';
@@ -159,7 +160,12 @@ function sleep(ms: number): Promise<void> {
 }
 
 /** Builds the context of one request. */
-function contextOf(req: Request, res: Response, settings: AdminConfig): RouteContext {
+function contextOf(
+  req: Request,
+  res: Response,
+  settings: AdminConfig,
+  trusted: TrustedProxies,
+): RouteContext {
   const param = (name: string): string | undefined => firstValue(req.query[name]);
   return {
     req,
@@ -167,7 +173,7 @@ function contextOf(req: Request, res: Response, settings: AdminConfig): RouteCon
     ip: clientAddress(
       req.socket.remoteAddress,
       firstValue(req.headers['x-forwarded-for']),
-      settings.trustedProxies,
+      trusted,
     ),
     role: undefined,
     nonce: String(res.locals['nonce']),
@@ -193,10 +199,12 @@ export function mountRouteTable(
   deps: RouteTableDeps,
 ): void {
   const { settings, throttle } = deps;
+  // Built once: edges on this host come over loopback, others must be in TrustedProxies.
+  const trusted = new TrustedProxies(settings.trustedProxies, { loopback: true });
   for (const spec of table) {
     app.get(spec.path, async (req: Request, res: Response, next: NextFunction) => {
       res.locals['format'] = spec.format;
-      const ctx = contextOf(req, res, settings);
+      const ctx = contextOf(req, res, settings, trusted);
       try {
         if (spec.changesState && req.headers['sec-fetch-site'] === 'cross-site') {
           throw new ForbiddenError();

@@ -13,6 +13,7 @@ import {
   listenerResponse,
   type ParsedHead,
 } from '@penguincast/icy';
+import { endThenDestroy } from '@penguincast/runtime';
 import type { Logger } from 'pino';
 import type { EdgeConfig } from './config.js';
 import type { ClusterCounters } from './counters.js';
@@ -121,7 +122,7 @@ export class Audience {
       ...optional('referer', head.headers.get('referer')),
     };
     const refuse = (status: number, reply: Buffer): true => {
-      socket.end(reply);
+      endThenDestroy(socket, reply);
       this.opts.events.publish({ ...base, action: 'disconnect', id: this.#newId(), status });
       return true;
     };
@@ -151,7 +152,7 @@ export class Audience {
       cors: { allowOrigin: this.opts.settings.corsOrigin },
     });
     if (isHead) {
-      socket.end(reply);
+      endThenDestroy(socket, reply);
       return true;
     }
     socket.write(reply);

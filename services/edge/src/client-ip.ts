@@ -1,31 +1,30 @@
 /**
  * Works out a client's IP address: the socket's peer, or the `X-Forwarded-For` chain when the
- * peer is a trusted proxy. Pure: no sockets, no logging.
+ * peer is a trusted proxy (an address or CIDR range of `TrustedProxies`, matched by the runtime's
+ * shared matcher). Pure: no sockets, no logging.
  */
 import { isIP } from 'node:net';
+import { normalisePeerAddress, trustedProxies, type TrustedProxies } from '@penguincast/runtime';
 
 /** Turns an IPv4-mapped IPv6 address (`::ffff:1.2.3.4`) into plain IPv4; `''` for undefined. */
 export function normaliseIp(address: string | undefined): string {
-  if (address === undefined) {
-    return '';
-  }
-  const trimmed = address.trim().replace(/^\[|\]$/g, '');
-  const mapped = /^::ffff:(\d{1,3}(?:\.\d{1,3}){3})$/i.exec(trimmed);
-  return mapped ? (mapped[1] as string) : trimmed.toLowerCase();
+  return normalisePeerAddress(address);
 }
 
 /**
- * The client's address. When `peer` is in `trusted`, the `X-Forwarded-For` values are read right
- * to left and the first address that is not itself a trusted proxy wins, since only the entries
- * our own proxies appended can be believed; anything unparsable stops the walk at the peer.
+ * The client's address. When `peer` is a trusted proxy, the `X-Forwarded-For` values are read
+ * right to left and the first address that is not itself a trusted proxy wins, since only the
+ * entries our own proxies appended can be believed; anything unparsable stops the walk at the
+ * peer.
  */
 export function clientIp(
   peer: string | undefined,
   forwardedFor: readonly string[],
-  trusted: ReadonlySet<string>,
+  trusted: TrustedProxies | readonly string[],
 ): string {
+  const proxies = trustedProxies(trusted);
   let current = normaliseIp(peer);
-  if (!trusted.has(current) || forwardedFor.length === 0) {
+  if (!proxies.has(current) || forwardedFor.length === 0) {
     return current;
   }
   const hops = forwardedFor
@@ -38,14 +37,9 @@ export function clientIp(
       return current;
     }
     current = hop;
-    if (!trusted.has(hop)) {
+    if (!proxies.has(hop)) {
       return hop;
     }
   }
   return current;
-}
-
-/** Builds the lookup set of trusted proxies, normalised like peers are. */
-export function trustedSet(proxies: readonly string[]): ReadonlySet<string> {
-  return new Set(proxies.map((p) => normaliseIp(p)));
 }

@@ -7,11 +7,17 @@
 import type { Server as HttpServer } from 'node:http';
 import { createServer, type Server, type Socket } from 'node:net';
 import { performance } from 'node:perf_hooks';
-import { HeadReadError, listen, readRequestHead } from '@penguincast/runtime';
+import {
+  HeadReadError,
+  TrustedProxies,
+  endThenDestroy,
+  listen,
+  readRequestHead,
+} from '@penguincast/runtime';
 import { optionsResponse, type ParsedHead } from '@penguincast/icy';
 import type { Logger } from 'pino';
 import type { Audience } from './audience.js';
-import { clientIp, normaliseIp, trustedSet } from './client-ip.js';
+import { clientIp, normaliseIp } from './client-ip.js';
 import type { EdgeConfig } from './config.js';
 
 /** Where the front door hands requests that are not listeners. */
@@ -42,12 +48,12 @@ export class FrontDoor {
   readonly #main: Server;
   readonly #shoutcast: Server;
   readonly #reading = new Set<Socket>();
-  readonly #trusted: ReadonlySet<string>;
+  readonly #trusted: TrustedProxies;
   #port = 0;
   #shoutcastPort = 0;
 
   constructor(private readonly opts: FrontDoorOptions) {
-    this.#trusted = trustedSet(opts.settings.trustedProxies);
+    this.#trusted = new TrustedProxies(opts.settings.trustedProxies);
     this.#main = createServer((socket) => this.#onConnection(socket));
     this.#shoutcast = createServer((socket) => this.#onShoutcast(socket));
     for (const server of [this.#main, this.#shoutcast]) {
@@ -124,12 +130,11 @@ export class FrontDoor {
       return;
     }
     if (head.method === 'OPTIONS') {
-      socket.end(
-        optionsResponse({
-          serverName: settings.serverName,
-          cors: { allowOrigin: settings.corsOrigin },
-        }),
-      );
+      const reply = optionsResponse({
+        serverName: settings.serverName,
+        cors: { allowOrigin: settings.corsOrigin },
+      });
+      endThenDestroy(socket, reply);
       return;
     }
     const readOnly = head.method === 'GET' || head.method === 'HEAD';

@@ -20,7 +20,7 @@ import {
   type SourceAnnouncement,
   type Subjects,
 } from '@penguincast/bus';
-import { isValidMountName } from '@penguincast/icy';
+import { isReservedMountName, isValidMountName } from '@penguincast/icy';
 import type { Logger } from 'pino';
 import { mountSettings, type EdgeConfig, type MountSettings } from './config.js';
 import type { Listener } from './listener.js';
@@ -41,18 +41,6 @@ export interface MountTableOptions {
   metrics: EdgeMetrics;
   log: Logger;
 }
-
-/** Paths that are pages of the admin service, never mounts, so they cost no burst request. */
-const PAGE_PATHS = new Set([
-  '/status-json.xsl',
-  '/status.xsl',
-  '/server_version.xsl',
-  '/info.html',
-  '/info.json',
-  '/monitor.html',
-  '/favicon.ico',
-  '/robots.txt',
-]);
 
 /** How many fallback hops are followed before giving up (config rejects cycles anyway). */
 const MAX_FALLBACK_HOPS = 4;
@@ -117,16 +105,23 @@ export class MountTable {
   }
 
   /**
-   * Finds what serves a listener asking for `path`: a live mount (its burst fetched first when
+   * Finds what serves a listener asking for `path`: `not-a-mount` for the server's own pages
+   * (checked first, so no source can take one over), a live mount (its burst fetched first when
    * this edge lacks it), a fallback, `no-source` for a configured mount without one, or
    * `not-a-mount` so the request goes to the admin service.
    */
   async resolve(path: string): Promise<Resolution> {
+    if (isReservedMountName(path)) {
+      // Pages first: ingest refuses such mounts, and even one announced some other way (an old
+      // ingest, a bus shared with another station) must not take a page over. They cost no
+      // burst request either.
+      return { kind: 'not-a-mount' };
+    }
     const known = this.#mounts.get(path);
     if (known?.acceptsListeners(Date.now()) && !known.needsBurst()) {
       return { kind: 'mount', mount: known };
     }
-    if (isValidMountName(path) && !path.startsWith('/admin/') && !PAGE_PATHS.has(path)) {
+    if (isValidMountName(path)) {
       // Not live as far as this edge knows, or cold: the owning ingest answers if it has it.
       await this.ensureSeeded(path);
       const mount = this.#mounts.get(path);

@@ -1,15 +1,17 @@
 /**
  * One mount as this edge sees it: the source's state and announcement, the shared ring of recent
- * audio with its title timeline, and the listeners reading it. Bus input only appends and
- * schedules a write pass; listeners are written to from that pass, never from the bus callback.
+ * audio with its title timeline, where new listeners may start, and the listeners reading it. Bus
+ * input only appends and schedules a write pass; listeners are written to from that pass, never
+ * from the bus callback.
  */
-import { TitleTimeline, type TitleInfo } from '@penguincast/icy';
+import type { TitleTimeline } from '@penguincast/icy';
 import type { AudioChunk, BurstReply, SourceAnnouncement, TitleChange } from '@penguincast/bus';
 import type { Logger } from 'pino';
 import type { MountSettings } from './config.js';
-import { HeaderPages } from './header-pages.js';
 import type { Listener, ListenerSource, StartPoint } from './listener.js';
-import { ChunkRing } from './ring.js';
+import { MountAudio } from './mount-audio.js';
+import type { ChunkRing } from './ring.js';
+import { Seeding } from './seeding.js';
 
 /** What the mount table learns from a mount. */
 export interface MountHooks {
@@ -38,50 +40,52 @@ export interface MountTiming {
 
 /** Sessions remembered as ended, so their late chunks and titles are ignored. */
 const ENDED_MEMORY = 16;
-/** Titles kept for sessions whose audio has not arrived yet. */
-const PENDING_TITLES = 32;
 /** Chunks held while a burst request is in flight, beyond which they are applied at once. */
 const QUEUE_LIMIT = 2048;
 
 /** One mount's state on this edge. */
 export class Mount implements ListenerSource {
-  /** The shared buffer. */
-  readonly ring = new ChunkRing();
-  /** Titles by edge offset, so each listener hears the title of what it is about to hear. */
-  readonly titles = new TitleTimeline();
   /** Listeners reading this mount. */
   readonly listeners = new Set<Listener>();
   /** The newest `up` announcement, for the listener headers. */
   announcement: SourceAnnouncement | undefined;
   /** Content type of the stream. */
   contentType = 'application/octet-stream';
-  /** The session of the newest chunk. */
-  session: string | undefined;
   /** True while a source is up (announced or sending audio). */
   live = false;
-  /** True when the ring holds the current session's burst (or asking for one is pointless). */
-  seeded = false;
   /** Wall-clock time of the last audio or `up`, for the idle timeout. */
   lastAudioAt = Date.now();
-  #lastSeq = -1;
-  #nextPos = 0;
-  #delta = 0;
-  #sessionStart = 0;
+  readonly #audio: MountAudio;
+  readonly #seeding = new Seeding();
   #ended: string[] = [];
-  #pages = new HeaderPages();
-  #pendingTitles: TitleChange[] = [];
   #queue: AudioChunk[] | undefined;
   #graceTimer: NodeJS.Timeout | undefined;
   #scheduled = false;
   #lastPassAt = 0;
-  #gapLogged = false;
 
   constructor(
     readonly settings: MountSettings,
     private readonly timing: MountTiming,
     private readonly hooks: MountHooks,
     private readonly log: Logger,
-  ) {}
+  ) {
+    this.#audio = new MountAudio(settings, log);
+  }
+
+  /** The shared buffer. */
+  get ring(): ChunkRing {
+    return this.#audio.ring;
+  }
+
+  /** Titles by edge offset, so each listener hears the title of what it is about to hear. */
+  get titles(): TitleTimeline {
+    return this.#audio.titles;
+  }
+
+  /** The session of the newest chunk. */
+  get session(): string | undefined {
+    return this.#audio.session;
+  }
 
   /** The mount name. */
   get name(): string {
@@ -104,16 +108,31 @@ export class Mount implements ListenerSource {
     return this.live && (idle === 0 || nowMs - this.lastAudioAt <= idle);
   }
 
-  /** True when the ring lacks the current session's burst and the ingest should be asked. */
+  /**
+   * True when this edge has the current session whole: it saw the session from its first byte
+   * (announcement included) or filled it from a burst reply, so it knows the station headers,
+   * the titles and the codec header pages, not only recent audio.
+   */
+  get seeded(): boolean {
+    return this.session !== undefined && this.#seeding.whole === this.session;
+  }
+
+  /**
+   * True when the owning ingest should be asked for a burst: this edge joined the current
+   * session mid-way (however much audio it has buffered since, it missed the announcement, the
+   * title on air and the header pages). Unanswered requests are retried, a few times at most.
+   */
   needsBurst(): boolean {
-    if (this.seeded) {
+    const announced = this.announcement?.session;
+    if (
+      announced !== undefined &&
+      announced !== this.session &&
+      announced === this.#seeding.announcedAtStart
+    ) {
+      // A new source announced from its start: all of it will come live.
       return false;
     }
-    if (this.session === undefined) {
-      return true;
-    }
-    const held = this.ring.head - Math.max(this.#sessionStart, this.ring.tail);
-    return held < this.settings.burstSize;
+    return !this.seeded && this.#seeding.mayAsk(Date.now());
   }
 
   /** Handles a source announcement. */
@@ -124,7 +143,10 @@ export class Mount implements ListenerSource {
     if (a.state === 'up') {
       this.announcement = a;
       this.contentType = a.contentType;
-      this.#pages.remember(a.session, a.headerPages);
+      this.#audio.pages.announce(a.session, a.headerPages, a.session === this.session);
+      if (a.position === 0) {
+        this.#seeding.announcedAtStart = a.session;
+      }
       this.live = true;
       this.lastAudioAt = Date.now();
       this.#cancelGrace();
@@ -160,52 +182,44 @@ export class Mount implements ListenerSource {
     if (this.#ended.includes(t.session)) {
       return;
     }
-    if (t.session === this.session) {
-      this.titles.set(Math.max(this.#sessionStart, t.position + this.#delta), titleInfo(t));
-      return;
-    }
-    this.#pendingTitles.push(t);
-    if (this.#pendingTitles.length > PENDING_TITLES) {
-      this.#pendingTitles.shift();
+    if (this.#audio.title(t)) {
+      this.#seeding.hold(t);
     }
   }
 
   /** Holds live chunks back while a burst request runs, so the reply can go in first. */
   beginSeeding(): void {
+    this.#seeding.begin();
     if (this.listeners.size === 0) {
       this.#queue ??= [];
     }
   }
 
   /**
-   * Takes a burst reply. Without listeners the ring is refilled from it; with listeners only a
-   * new session is appended, since their cursors must stay valid. Held chunks follow; those
-   * the reply already covered are dropped by their sequence numbers.
+   * Takes a burst reply, or `undefined` when none came (asked again later, a few times).
+   * Without listeners the ring is refilled from it; with listeners a new session is appended,
+   * and for the current one only what the edge missed is taken (titles, header pages, the
+   * announcement), since their cursors must stay valid. Held chunks follow, those the reply
+   * already covered dropped by their sequence numbers; then title changes that arrived
+   * meanwhile are applied again, as the reply may predate them.
    */
   seed(reply: BurstReply | undefined, announcement?: SourceAnnouncement): void {
     const queued = this.#queue ?? [];
     this.#queue = undefined;
-    this.seeded = true;
+    const held = this.#seeding.end();
     if (announcement !== undefined) {
       this.onAnnouncement(announcement);
     }
-    if (reply !== undefined && !this.#ended.includes(reply.session)) {
-      this.#pages.remember(reply.session, reply.headerPages);
-      this.contentType = reply.contentType;
-      this.live = true;
-      this.lastAudioAt = Date.now();
-      this.#cancelGrace();
-      if (this.listeners.size === 0) {
-        this.ring.clear();
-        this.titles.clear();
-        this.session = undefined;
-      }
-      if (reply.session !== this.session) {
-        this.#fill(reply);
-      }
+    if (reply === undefined) {
+      this.#seeding.failed(Date.now());
+    } else if (!this.#ended.includes(reply.session)) {
+      this.#takeReply(reply);
     }
     for (const chunk of queued) {
       this.#append(chunk);
+    }
+    for (const t of held) {
+      this.onTitle(t);
     }
     this.schedule();
   }
@@ -218,12 +232,12 @@ export class Mount implements ListenerSource {
       // Its first chunk carries its header pages (or the edge inserts them before it).
       return { cursor: this.ring.head };
     }
-    return this.#pointAt(this.ring.burstStart(this.settings.burstSize));
+    return this.#audio.pointAt(this.ring.burstStart(this.settings.burstSize));
   }
 
   /** Where a moved listener continues: the newest chunk boundary, so the jump is short. */
   liveStartPoint(): StartPoint {
-    return this.#pointAt(this.ring.liveStart());
+    return this.#audio.pointAt(this.ring.liveStart());
   }
 
   /**
@@ -262,11 +276,8 @@ export class Mount implements ListenerSource {
 
   /** Forgets the audio and titles of a source that is gone, keeping the settings. */
   forgetAudio(): void {
-    this.ring.clear();
-    this.titles.clear();
-    this.session = undefined;
-    this.seeded = false;
-    this.#pendingTitles = [];
+    this.#audio.forget();
+    this.#seeding.whole = undefined;
   }
 
   /** Ends every listener of the mount. */
@@ -281,32 +292,24 @@ export class Mount implements ListenerSource {
     this.#cancelGrace();
   }
 
-  #pointAt(cursor: number): StartPoint {
-    const chunk = this.ring.find(cursor);
-    const session = chunk?.session ?? this.session;
-    if (session === undefined) {
-      return { cursor };
+  /** A burst reply that is not for an ended session: fill the ring or learn what was missed. */
+  #takeReply(reply: BurstReply): void {
+    this.contentType = reply.contentType;
+    this.live = true;
+    this.lastAudioAt = Date.now();
+    this.#cancelGrace();
+    if (this.listeners.size === 0) {
+      this.#audio.clear();
     }
-    // A chunk at a session's stream start already carries its header pages, as does one we
-    // inserted; anywhere else a new reader needs them first.
-    const atStart = chunk !== undefined && (chunk.header || chunk.streamPos === 0);
-    return { cursor, ...this.#pages.preamble(session, !atStart) };
-  }
-
-  /** Appends a burst reply's frames as the start of its session. */
-  #fill(reply: BurstReply): void {
-    const first = reply.frames[0];
-    this.#beginSession(reply.session, first?.position ?? reply.endPosition, first?.data);
-    for (const frame of reply.frames.slice(1)) {
-      this.ring.append(frame.data, reply.session, frame.position);
+    if (reply.session !== this.session) {
+      this.#seeding.newSession();
+      this.#audio.fill(reply);
+    } else {
+      // Listeners hold cursors into this session: keep its audio, take the rest.
+      this.#audio.pages.announce(reply.session, reply.headerPages, true);
+      this.#audio.replyTitles(reply);
     }
-    this.#lastSeq = reply.nextSeq - 1;
-    this.#nextPos = reply.endPosition;
-    const entries = reply.titles.length > 0 ? reply.titles : reply.title ? [reply.title] : [];
-    for (const t of entries) {
-      this.titles.set(Math.max(this.#sessionStart, t.position + this.#delta), titleInfo(t));
-    }
-    this.#trim();
+    this.#seeding.replied(reply.session);
   }
 
   #append(chunk: AudioChunk): void {
@@ -314,70 +317,17 @@ export class Mount implements ListenerSource {
       return;
     }
     this.live = true;
-    if (chunk.session !== this.session) {
-      this.contentType = chunk.contentType;
-      this.#beginSession(chunk.session, chunk.position, chunk.data);
-      this.#lastSeq = chunk.seq;
-      this.#nextPos = chunk.position + chunk.data.length;
-      // Seeing a session from its first byte means the ring will hold any burst it needs.
-      this.seeded = chunk.position === 0;
-      this.#trim();
-      this.hooks.onSourceBack(this);
+    if (this.#audio.append(chunk) !== 'new-session') {
       return;
     }
-    if (chunk.seq <= this.#lastSeq || chunk.position < this.#nextPos) {
-      return;
-    }
-    if (chunk.seq !== this.#lastSeq + 1 || chunk.position !== this.#nextPos) {
-      if (!this.#gapLogged) {
-        this.#gapLogged = true;
-        this.log.warn(
-          {
-            missedChunks: chunk.seq - this.#lastSeq - 1,
-            missedBytes: chunk.position - this.#nextPos,
-          },
-          'audio gap on the bus; listeners skip ahead',
-        );
-      }
-      this.#delta = this.ring.head - chunk.position;
-    } else {
-      this.#gapLogged = false;
-    }
-    this.ring.append(chunk.data, chunk.session, chunk.position);
-    this.#lastSeq = chunk.seq;
-    this.#nextPos = chunk.position + chunk.data.length;
-    this.#trim();
-  }
-
-  /** Starts a session in the ring: header pages when its start was missed, then the first bytes. */
-  #beginSession(session: string, position: number, data: Uint8Array | undefined): void {
-    this.session = session;
+    this.contentType = chunk.contentType;
     this.#cancelGrace();
-    this.#sessionStart = this.ring.head;
-    const pages = this.#pages.get(session);
-    let flagged = false;
-    if (position > 0 && pages !== undefined) {
-      this.ring.append(pages, session, position, { header: true, sessionStart: true });
-      flagged = true;
+    this.#seeding.newSession();
+    // Seeing a session from its first byte, announcement included, is seeing all of it.
+    if (chunk.position === 0 && this.announcement?.session === chunk.session) {
+      this.#seeding.whole = chunk.session;
     }
-    this.#delta = this.ring.head - position;
-    if (data !== undefined) {
-      this.ring.append(data, session, position, { sessionStart: !flagged });
-    }
-    // The old source's title does not belong to the new one; its own titles replace this.
-    if (this.titles.latest() !== undefined) {
-      this.titles.set(this.#sessionStart, { title: '' });
-    }
-    const pending = this.#pendingTitles.filter((t) => t.session === session);
-    this.#pendingTitles = this.#pendingTitles.filter((t) => t.session !== session);
-    for (const t of pending) {
-      this.titles.set(Math.max(this.#sessionStart, t.position + this.#delta), titleInfo(t));
-    }
-  }
-
-  #trim(): void {
-    this.ring.trim(this.settings.queueSize + this.settings.burstSize);
-    this.titles.prune(this.ring.tail);
+    this.hooks.onSourceBack(this);
   }
 
   #startGrace(): void {
@@ -400,8 +350,4 @@ export class Mount implements ListenerSource {
       this.#graceTimer = undefined;
     }
   }
-}
-
-function titleInfo(t: { title: string; url?: string }): TitleInfo {
-  return t.url === undefined ? { title: t.title } : { title: t.title, url: t.url };
 }

@@ -1,14 +1,19 @@
 /**
  * Distributed mode's routes: raw TCP proxying of sources to ingest and of pages to admin. The
- * bytes already read are replayed with one `X-Forwarded-For` naming the client, then both
- * directions are piped with backpressure; an unreachable upstream gets a 502.
+ * bytes already read are replayed with one `X-Forwarded-For` naming the client (a SHOUTcast v1
+ * source, which has no headers, gets a PROXY protocol v1 line instead), then both directions are
+ * piped with backpressure; an unreachable upstream gets a 502.
  */
 import { connect, type Socket } from 'node:net';
 import type { ParsedHead } from '@penguincast/icy';
+import { END_GRACE_MS, endThenDestroy, proxyV1Line } from '@penguincast/runtime';
 import type { Logger } from 'pino';
 import type { HostPort } from './config.js';
 import type { FrontDoorRoutes } from './front-door.js';
 import { badGatewayReply } from './replies.js';
+
+/** How long a client may leave the rest of a finished upstream reply unread. */
+const STALLED_AFTER_UPSTREAM_MS = 30_000;
 
 /** Options of {@link proxyRoutes}. */
 export interface ProxyRoutesOptions {
@@ -82,14 +87,28 @@ export function pipeTo(
   upstream.on('error', (err) => {
     if (!connected && !client.destroyed) {
       log.warn({ err, upstream: `${target.host}:${target.port}` }, 'cannot reach upstream');
-      client.end(badGatewayReply());
+      endThenDestroy(client, badGatewayReply());
     } else {
       client.destroy();
     }
   });
   upstream.on('close', () => {
-    if (connected && !client.writableEnded) {
+    if (!connected || client.destroyed) {
+      return;
+    }
+    if (!client.writableEnded) {
       client.end();
+    }
+    // The client gets what is still buffered and a short grace to close; one that never closes
+    // (or stops reading) is destroyed, so it cannot hold its descriptor for ever.
+    client.setTimeout(STALLED_AFTER_UPSTREAM_MS, () => client.destroy());
+    const grace = (): void => {
+      setTimeout(() => client.destroy(), END_GRACE_MS).unref();
+    };
+    if (client.writableFinished) {
+      grace();
+    } else {
+      client.once('finish', grace);
     }
   });
   client.on('error', () => upstream.destroy());
@@ -104,9 +123,14 @@ export function proxyRoutes(opts: ProxyRoutesOptions): FrontDoorRoutes {
     source(socket, head, raw, remoteAddress) {
       pipeTo(opts.ingest, socket, withForwardedFor(head, raw, remoteAddress), log, timeout);
     },
-    shoutcast(socket) {
-      // SHOUTcast v1 has no header the client address could travel in.
-      pipeTo(opts.ingestShoutcast, socket, undefined, log, timeout);
+    shoutcast(socket, remoteAddress) {
+      // SHOUTcast v1 has no header the client address could travel in: a PROXY protocol line
+      // goes first, which ingest believes from loopback and its TrustedProxies only.
+      const line = proxyV1Line(
+        { address: remoteAddress, port: socket.remotePort },
+        { address: socket.localAddress, port: socket.localPort },
+      );
+      pipeTo(opts.ingestShoutcast, socket, Buffer.from(line, 'latin1'), log, timeout);
     },
     http(socket, head, raw, remoteAddress) {
       pipeTo(opts.admin, socket, withForwardedFor(head, raw, remoteAddress, true), log, timeout);

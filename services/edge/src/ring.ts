@@ -18,12 +18,18 @@ export interface RingChunk {
   readonly header: boolean;
   /** True for the first chunk of a session, where listeners reset their ICY framer. */
   readonly sessionStart: boolean;
+  /**
+   * True for a published chunk that starts with a new set of codec headers (ingest marked it,
+   * e.g. a chained Ogg link): a reader may start here without a separate preamble.
+   */
+  readonly codecHeaders: boolean;
 }
 
 /** Flags of a chunk being appended. */
 export interface AppendFlags {
   header?: boolean;
   sessionStart?: boolean;
+  codecHeaders?: boolean;
 }
 
 /** Compaction threshold: dead slots at the front are spliced out once there are this many. */
@@ -85,6 +91,7 @@ export class ChunkRing {
       streamPos,
       header: flags.header ?? false,
       sessionStart: flags.sessionStart ?? false,
+      codecHeaders: flags.codecHeaders ?? false,
     };
     this.#chunks.push(chunk);
     this.#head += data.length;

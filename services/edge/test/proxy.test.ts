@@ -1,7 +1,7 @@
 /**
  * Distributed-mode routing: sources, SHOUTcast sources and pages are proxied over TCP to stand-in
- * ingest and admin servers with one trustworthy `X-Forwarded-For`, bodies pass both ways intact,
- * and an unreachable upstream answers 502.
+ * ingest and admin servers with one trustworthy `X-Forwarded-For` (a PROXY protocol line for
+ * SHOUTcast v1), bodies pass both ways intact, and an unreachable upstream answers 502.
  */
 import assert from 'node:assert/strict';
 import { createServer, type Server, type Socket } from 'node:net';
@@ -106,17 +106,25 @@ test('pages are proxied to admin, large replies intact', T, async () => {
   );
 });
 
-test('SHOUTcast sources on port + 1 go to the ingest port + 1', T, async () => {
+test('SHOUTcast sources on port + 1 go to the ingest port + 1 after a PROXY line', T, async () => {
   const socket = (await import('node:net')).connect({
     host: '127.0.0.1',
     port: edge.edge.shoutcastPort,
+    // Another loopback address than the edge's own, so the line visibly names the encoder.
+    localAddress: '127.0.0.9',
   });
   let text = '';
   socket.on('data', (d: Buffer) => (text += d.toString()));
+  await new Promise((r) => socket.once('connect', r));
+  const encoderPort = socket.localPort;
   socket.write('hackme\r\n');
   await waitFor(() => text === 'OK2\r\nicy-caps:11\r\n\r\n');
   socket.destroy();
-  assert.equal(shout.received.at(-1)?.toString(), 'hackme\r\n');
+  // SHOUTcast v1 has no headers: the encoder's address travels in a PROXY protocol v1 line.
+  assert.equal(
+    shout.received.at(-1)?.toString(),
+    `PROXY TCP4 127.0.0.9 127.0.0.1 ${encoderPort} ${edge.edge.shoutcastPort}\r\nhackme\r\n`,
+  );
 });
 
 test('an unreachable upstream answers 502', T, async () => {

@@ -5,6 +5,7 @@
  */
 import type { Socket } from 'node:net';
 import { normaliseMountName, parseBasicAuth, type ParsedHead } from '@penguincast/icy';
+import { endThenDestroy } from '@penguincast/runtime';
 import { checkTitleUpdatePassword } from './auth.js';
 import type { IngestContext } from './context.js';
 import { DEFAULT_TITLE_CHARSET, updateTitle } from './control.js';
@@ -112,7 +113,8 @@ export async function handleAdminCgi(
     const title =
       song ?? (artist && titleOnly ? `${artist} - ${titleOnly}` : (titleOnly ?? artist ?? ''));
     const url = rawQueryParam(head.target, 'url');
-    const charset = head.query.get('charset') ?? DEFAULT_TITLE_CHARSET;
+    // `charset=` with no value names no charset: the default, not an empty one.
+    const charset = head.query.get('charset') || DEFAULT_TITLE_CHARSET;
     const updated = await updateTitle(
       ctx,
       mount,
@@ -123,7 +125,7 @@ export async function handleAdminCgi(
     if (!updated) {
       throw new SourceNotFoundError();
     }
-    socket.end(xmlResponse(METADATA_SUCCESS_XML));
+    endThenDestroy(socket, xmlResponse(METADATA_SUCCESS_XML));
   } catch (err) {
     if (err instanceof IngestError) {
       refuse(socket, err);

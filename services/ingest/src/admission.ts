@@ -4,10 +4,12 @@
  * dead connection (silent for `takeoverIdleMs`). Any store failure refuses the source at once.
  */
 import { BusError, StateUnavailableError, encodeControlCommand } from '@penguincast/bus';
+import { isReservedMountName } from '@penguincast/icy';
 import type { IngestContext } from './context.js';
 import {
   IngestError,
   MountInUseError,
+  ReservedMountError,
   SourceStateUnavailableError,
   TooManySourcesError,
 } from './errors.js';
@@ -24,10 +26,11 @@ export interface AdmissionRequest {
 }
 
 /**
- * Takes the mount's lease for a new session or throws an `IngestError` (`TooManySourcesError`,
- * `MountInUseError`, `SourceStateUnavailableError`).
+ * Takes the mount's lease for a new session or throws an `IngestError` (`ReservedMountError`,
+ * `TooManySourcesError`, `MountInUseError`, `SourceStateUnavailableError`).
  */
 export async function admitSource(ctx: IngestContext, req: AdmissionRequest): Promise<MountLease> {
+  refuseReserved(req.mount);
   try {
     return await admit(ctx, req);
   } catch (err) {
@@ -44,12 +47,14 @@ export async function admitSource(ctx: IngestContext, req: AdmissionRequest): Pr
 /**
  * Takes a free mount lease for a relay or file loop, which never take a mount from anyone:
  * throws `MountInUseError` when the mount is held, `TooManySourcesError` at `Limits.Sources`
- * (which counts relays, as Icecast's does), `SourceStateUnavailableError` without Redis.
+ * (which counts relays, as Icecast's does), `SourceStateUnavailableError` without Redis, and
+ * `ReservedMountError` for a server page's path (a master may list any name).
  */
 export async function admitManaged(
   ctx: IngestContext,
   req: Omit<AdmissionRequest, 'ip'>,
 ): Promise<MountLease> {
+  refuseReserved(req.mount);
   const key = ctx.keys.mountLease(req.mount);
   try {
     // A cheap look first: while another instance runs the relay this is all a poll costs.
@@ -67,6 +72,16 @@ export async function admitManaged(
       throw new SourceStateUnavailableError({ cause: err });
     }
     throw err;
+  }
+}
+
+/**
+ * Throws `ReservedMountError` for a server page's path. Configured mounts cannot have such a
+ * name (the config refuses it), but unlisted mounts and mirrored ones are client input.
+ */
+function refuseReserved(mount: string): void {
+  if (isReservedMountName(mount)) {
+    throw new ReservedMountError();
   }
 }
 

@@ -15,9 +15,12 @@ import {
   type ParsedHead,
 } from '@penguincast/icy';
 import {
+  TrustedProxies,
   closeServer,
+  endThenDestroy,
   healthRouter,
   listen,
+  readProxyV1,
   readRequestHead,
   type ServiceApp,
   type ServiceDeps,
@@ -27,7 +30,7 @@ import { AuthThrottle } from './auth-throttle.js';
 import type { IngestConfig } from './config.js';
 import type { IngestContext } from './context.js';
 import { subscribeControl } from './control.js';
-import { clientAddress, normaliseAddress } from './forwarded.js';
+import { clientAddress, normaliseAddress, proxiedAddress } from './forwarded.js';
 import { handleHttpSource } from './http-source.js';
 import { LocalSessions } from './local-sessions.js';
 import { LogLimiter } from './log-limiter.js';
@@ -116,6 +119,8 @@ export function createIngest(deps: IngestDeps): IngestApp {
   let shoutcastPort = 0;
   const open = new Set<Socket>();
   let stopped = false;
+  // Edges on this host reach ingest over loopback; others must be listed in TrustedProxies.
+  const trusted = new TrustedProxies(settings.trustedProxies, { loopback: true });
 
   const track = (socket: Socket): void => {
     if (open.has(socket)) {
@@ -129,7 +134,7 @@ export function createIngest(deps: IngestDeps): IngestApp {
   const handleConnection = (socket: Socket, head: ParsedHead, remoteAddress: string): void => {
     track(socket);
     if (stopped) {
-      socket.end(httpErrorResponse(503, 'Server shutting down'));
+      endThenDestroy(socket, httpErrorResponse(503, 'Server shutting down'));
       return;
     }
     const ip = normaliseAddress(remoteAddress);
@@ -147,10 +152,10 @@ export function createIngest(deps: IngestDeps): IngestApp {
       if (head.method === 'GET') {
         run(handleAdminCgi(ctx, socket, head, ip));
       } else {
-        socket.end(methodNotAllowedResponse(['GET']));
+        endThenDestroy(socket, methodNotAllowedResponse(['GET']));
       }
     } else {
-      socket.end(notFoundResponse());
+      endThenDestroy(socket, notFoundResponse());
     }
   };
 
@@ -161,6 +166,35 @@ export function createIngest(deps: IngestDeps): IngestApp {
       return;
     }
     handleShoutcastSource(ctx, socket, normaliseAddress(remoteAddress));
+  };
+
+  /**
+   * A connection on ingest's own SHOUTcast port. An edge in front sends a PROXY protocol v1
+   * line first (SHOUTcast v1 has no header to carry the encoder's address). It is believed only
+   * from loopback or a trusted proxy; from anyone else it is skipped and the peer is taken as
+   * the source, as with `X-Forwarded-For`. A malformed line ends the connection.
+   */
+  const onOwnShoutcast = (socket: Socket): void => {
+    track(socket);
+    const peer = socket.remoteAddress ?? '';
+    void readProxyV1(socket, settings.headerTimeoutMs).then((read) => {
+      if (read.kind === 'invalid') {
+        log.info({ peer }, 'malformed PROXY line on the SHOUTcast port');
+        socket.destroy();
+        return;
+      }
+      const { ip, ignored } = proxiedAddress(
+        peer,
+        read.kind === 'header' ? read.header : undefined,
+        trusted,
+      );
+      if (ignored) {
+        log.warn({ peer }, 'PROXY line from a peer not in TrustedProxies ignored');
+      }
+      handleShoutcast(socket, ip);
+      // The reader paused the socket; the handshake reader is attached now, so let bytes flow.
+      socket.resume();
+    });
   };
 
   /** A connection on ingest's own port: read the head, then health or a source request. */
@@ -176,7 +210,7 @@ export function createIngest(deps: IngestDeps): IngestApp {
           return;
         }
         const peer = socket.remoteAddress ?? '';
-        handleConnection(socket, head, clientAddress(peer, head.headers, settings.trustedProxies));
+        handleConnection(socket, head, clientAddress(peer, head.headers, trusted));
       },
       (err: unknown) => {
         // readRequestHead has already answered a bad or late head; nothing else to do.
@@ -213,9 +247,7 @@ export function createIngest(deps: IngestDeps): IngestApp {
         return;
       }
       sourceServer = createNetServer(onOwnConnection);
-      shoutcastServer = createNetServer((socket) =>
-        handleShoutcast(socket, socket.remoteAddress ?? ''),
-      );
+      shoutcastServer = createNetServer(onOwnShoutcast);
       port = await listen(sourceServer, settings.port, settings.host);
       shoutcastPort = await listen(shoutcastServer, settings.shoutcastPort, settings.host);
       log.info({ port, shoutcastPort }, 'ingest listening');

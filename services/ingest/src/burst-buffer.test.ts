@@ -105,3 +105,45 @@ test('unframed audio is cut anywhere', { timeout: 5_000 }, () => {
   assert.equal(snap.frames[0]!.position, 667);
   assert.equal(snap.frames[0]!.data.length, 333);
 });
+
+test('a burst stops before a header set that is still arriving', { timeout: 5_000 }, () => {
+  const b = new BurstBuffer(10_000);
+  let pos = 0;
+  let seq = 0;
+  const push = (n: number, codecHeaders = false): void => {
+    const { data, starts } = frames(seq, 1, n);
+    b.push(pos, data, starts, { seq, codecHeaders });
+    pos += n;
+    seq += 1;
+  };
+  push(100, true);
+  b.setAudioStart(100);
+  push(200);
+  push(200);
+  // The next link's first header page arrives; its last one has not come yet.
+  push(50, true);
+  let snap = b.snapshot(10_000);
+  assert.deepEqual(
+    snap.frames.map((f) => f.position),
+    [100, 300],
+  );
+  assert.equal(snap.endPosition, 500);
+  assert.equal(snap.nextSeq, 3);
+  push(60);
+  assert.equal(b.snapshot(10_000).endPosition, 500, 'still arriving');
+  // Its headers complete: the burst now starts after them and reaches the newest audio.
+  b.setAudioStart(610);
+  push(200);
+  snap = b.snapshot(10_000);
+  assert.deepEqual(
+    snap.frames.map((f) => f.position),
+    [610],
+  );
+  assert.equal(snap.endPosition, 810);
+  assert.equal(snap.nextSeq, undefined);
+  // Headers completed in the same result as their first page never hold a burst back.
+  b.setAudioStart(900);
+  push(90, true);
+  push(100);
+  assert.equal(b.snapshot(10_000).endPosition, 1000);
+});

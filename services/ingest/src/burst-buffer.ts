@@ -13,12 +13,25 @@ interface StoredChunk {
   starts: readonly number[] | null;
 }
 
+/** What a published chunk is, beyond its bytes. */
+export interface ChunkMark {
+  /** Its bus sequence number. */
+  seq?: number;
+  /** It starts with the first frame of a new set of codec headers (`AudioChunk.codecHeaders`). */
+  codecHeaders?: boolean;
+}
+
 /** What `BurstBuffer.snapshot` returns. */
 export interface BurstSnapshot {
   /** Recent audio, oldest first, starting on a frame boundary. */
   frames: BurstFrame[];
-  /** Stream position just past the newest byte. */
+  /** Stream position just past the newest byte of `frames` (or held, when `frames` is empty). */
   endPosition: number;
+  /**
+   * Sequence number of the first chunk not in `frames`, when the burst stops short of the newest
+   * audio (a new header set is still arriving); undefined when it reaches the newest chunk.
+   */
+  nextSeq?: number;
   /** Titles in effect over `frames`, oldest first. */
   titles: TitleEntry[];
   /** The title in effect at `endPosition`, or null. */
@@ -33,6 +46,11 @@ export class BurstBuffer {
   #endPosition = 0;
   /** No burst starts before this position: the first audio after the current codec headers. */
   #minStart = 0;
+  /**
+   * Where a new set of codec headers began that is not complete yet: a burst stops before it,
+   * since the headers it would be sent with (the current ones) do not belong to what follows.
+   */
+  #pendingHeaders: { position: number; seq: number | undefined } | undefined;
   #titles: TitleEntry[] = [];
 
   /** Keeps at least `retainBytes` of the newest audio (whole chunks, so a little more). */
@@ -62,12 +80,22 @@ export class BurstBuffer {
    * Adds a published chunk. `starts` lists the frame starts within `data` (the first is 0), or
    * is null for unframed audio. Chunks must arrive in stream order without gaps.
    */
-  push(position: number, data: Uint8Array, starts: readonly number[] | null): void {
+  push(
+    position: number,
+    data: Uint8Array,
+    starts: readonly number[] | null,
+    mark: ChunkMark = {},
+  ): void {
     if (position !== this.#endPosition) {
       throw new TypeError(`chunk at ${position} does not follow ${this.#endPosition}`);
     }
     if (data.length === 0) {
       return;
+    }
+    if (mark.codecHeaders === true && position >= this.#minStart) {
+      // Headers completed in the same splitter result already moved the audio start past
+      // this position; otherwise they are still arriving.
+      this.#pendingHeaders = { position, seq: mark.seq };
     }
     this.#chunks.push({ position, data, starts });
     this.#bytes += data.length;
@@ -81,6 +109,9 @@ export class BurstBuffer {
    */
   setAudioStart(position: number): void {
     this.#minStart = position;
+    if (this.#pendingHeaders !== undefined && position > this.#pendingHeaders.position) {
+      this.#pendingHeaders = undefined;
+    }
   }
 
   /** Records a title that takes effect at `entry.position`. */
@@ -104,12 +135,22 @@ export class BurstBuffer {
 
   /**
    * The newest audio of at most `maxBytes`, starting on a frame boundary and never before the
-   * current codec headers' end, with the titles that cover it.
+   * current codec headers' end, with the titles that cover it. While a new header set is still
+   * arriving, the burst ends just before it.
    */
   snapshot(maxBytes: number): BurstSnapshot {
     const frames: BurstFrame[] = [];
     let budget = Math.max(0, Math.floor(maxBytes));
-    for (let i = this.#chunks.length - 1; i >= 0 && budget > 0; i--) {
+    const pending = this.#pendingHeaders;
+    let newest = this.#chunks.length - 1;
+    while (
+      pending !== undefined &&
+      newest >= 0 &&
+      this.#chunks[newest]!.position >= pending.position
+    ) {
+      newest -= 1;
+    }
+    for (let i = newest; i >= 0 && budget > 0; i--) {
       const chunk = this.#chunks[i]!;
       const end = chunk.position + chunk.data.length;
       if (end <= this.#minStart) {
@@ -130,10 +171,12 @@ export class BurstBuffer {
       }
     }
     frames.reverse();
-    const start = frames[0]?.position ?? this.#endPosition;
+    const end = pending === undefined ? this.#endPosition : pending.position;
+    const start = frames[0]?.position ?? end;
     return {
       frames,
-      endPosition: this.#endPosition,
+      endPosition: end,
+      ...(pending?.seq === undefined ? {} : { nextSeq: pending.seq }),
       titles: this.#titlesFrom(start),
       title: this.title,
     };

@@ -2,7 +2,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { PassthroughSplitter, type FrameInfo, type SplitResult } from '@penguincast/icy';
-import { cutPieces, headerEnd } from './chunking.js';
+import { HeaderRuns, cutPieces, headerEnd } from './chunking.js';
 
 function result(sizes: number[], header = 0): SplitResult {
   const frames: FrameInfo[] = [];
@@ -60,4 +60,40 @@ test('unframed data is cut by size', { timeout: 5_000 }, () => {
 test('headerEnd finds the end of the last header frame', { timeout: 5_000 }, () => {
   assert.equal(headerEnd(result([50, 60, 70], 2)), 110);
   assert.equal(headerEnd(result([50, 60])), undefined);
+});
+
+/** A result whose frames are header (`h`) or audio (`a`) frames of 100 bytes each. */
+function mixed(kinds: string): SplitResult {
+  const r = result([...kinds].map(() => 100));
+  return { ...r, frames: r.frames.map((f, i) => ({ ...f, header: kinds[i] === 'h' })) };
+}
+
+test('a new set of codec headers starts its own marked piece', { timeout: 5_000 }, () => {
+  // The stream's first headers, then audio, then the next link's headers in a later result.
+  const tracker = new HeaderRuns();
+  assert.deepEqual([...tracker.starts(mixed('hhaa'))], [0]);
+  const link = mixed('aahhhaa');
+  const starts = tracker.starts(link);
+  assert.deepEqual([...starts], [2]);
+  assert.deepEqual(
+    cutPieces(link, 1000, starts).map((p) => [p.start, p.end, p.codecHeaders ?? false]),
+    [
+      [0, 200, false],
+      [200, 700, true],
+    ],
+  );
+  // A header run split over two results is one run: only its first frame is a start.
+  const split = new HeaderRuns();
+  assert.deepEqual([...split.starts(mixed('aah'))], [2]);
+  assert.deepEqual([...split.starts(mixed('hhaa'))], []);
+  // The size limit still applies after a forced start.
+  assert.deepEqual(
+    cutPieces(link, 250, starts).map((p) => [p.start, p.end, p.codecHeaders ?? false]),
+    [
+      [0, 200, false],
+      [200, 400, true],
+      [400, 600, false],
+      [600, 700, false],
+    ],
+  );
 });

@@ -1,6 +1,7 @@
 /**
  * Cuts one splitter result into bus-sized pieces on frame boundaries, with the frame, sample and
- * rate counts of each piece. Pure: no I/O.
+ * rate counts of each piece, and starts a piece wherever a new set of codec headers begins so
+ * that piece can be marked. Pure: no I/O.
  */
 import type { FrameInfo, SplitResult } from '@penguincast/icy';
 
@@ -18,13 +19,41 @@ export interface Piece {
   samples?: number;
   /** The sample rate, when every frame of the piece has the same known one. */
   sampleRate?: number;
+  /** True when the piece starts with the first frame of a new set of codec headers. */
+  codecHeaders?: boolean;
+}
+
+/**
+ * Finds where new sets of codec headers begin across one session's split results: the first
+ * header frame after audio (or at the stream start). A chained Ogg stream has one per link.
+ */
+export class HeaderRuns {
+  #inRun = false;
+
+  /** Indexes into `result.frames` of frames that start a header set. */
+  starts(result: SplitResult): Set<number> {
+    const out = new Set<number>();
+    result.frames.forEach((f, i) => {
+      if (f.header && !this.#inRun) {
+        out.add(i);
+      }
+      this.#inRun = f.header;
+    });
+    return out;
+  }
 }
 
 /**
  * Splits `result` into pieces of at most `maxBytes` each, never inside a frame; a single frame
- * larger than `maxBytes` becomes a piece of its own. Unframed data is cut anywhere.
+ * larger than `maxBytes` becomes a piece of its own. Unframed data is cut anywhere. A frame whose
+ * index is in `headerStarts` always starts a piece, marked `codecHeaders`, so an edge can tell
+ * exactly where the audio that needs the new headers begins.
  */
-export function cutPieces(result: SplitResult, maxBytes: number): Piece[] {
+export function cutPieces(
+  result: SplitResult,
+  maxBytes: number,
+  headerStarts: ReadonlySet<number> = new Set(),
+): Piece[] {
   const { data, frames } = result;
   const pieces: Piece[] = [];
   if (data.length === 0) {
@@ -38,18 +67,32 @@ export function cutPieces(result: SplitResult, maxBytes: number): Piece[] {
   }
   let group: FrameInfo[] = [];
   let groupStart = 0;
-  for (const frame of frames) {
-    if (group.length > 0 && frame.offset + frame.length - groupStart > maxBytes) {
-      pieces.push(piece(group, groupStart));
-      group = [];
+  let marked = false;
+  const close = (): void => {
+    const p = piece(group, groupStart);
+    if (marked) {
+      p.codecHeaders = true;
+    }
+    pieces.push(p);
+    group = [];
+    marked = false;
+  };
+  frames.forEach((frame, i) => {
+    const startsHeaders = headerStarts.has(i);
+    if (
+      group.length > 0 &&
+      (startsHeaders || frame.offset + frame.length - groupStart > maxBytes)
+    ) {
+      close();
     }
     if (group.length === 0) {
       groupStart = frame.offset;
+      marked = startsHeaders;
     }
     group.push(frame);
-  }
+  });
   if (group.length > 0) {
-    pieces.push(piece(group, groupStart));
+    close();
   }
   return pieces;
 }

@@ -1,10 +1,10 @@
 /**
  * The shared, per-app context every ingest module receives instead of importing singletons:
  * settings, logger, bus, state store, subject and key builders, metrics and the local session
- * table. Types and a small fire-and-forget helper only.
+ * table. Types and small fire-and-forget helpers only.
  */
 import type { Logger } from 'pino';
-import type { Bus, Keys, StateStore, Subjects } from '@penguincast/bus';
+import type { Bus, BusHeaders, Keys, StateStore, Subjects } from '@penguincast/bus';
 import type { AuthThrottle } from './auth-throttle.js';
 import type { IngestConfig } from './config.js';
 import type { LogLimiter } from './log-limiter.js';
@@ -51,4 +51,25 @@ export function fireAndForget(ctx: IngestContext, what: string, op: () => Promis
       ctx.log.warn({ err, op: what, suppressed }, 'state store call failed');
     }
   });
+}
+
+/**
+ * Publishes without letting a bus failure reach the caller: the data path goes on, and the
+ * failure is logged to `log` at most once per interval with how many were suppressed.
+ */
+export function publishOrLog(
+  ctx: IngestContext,
+  log: Logger,
+  subject: string,
+  data: Uint8Array,
+  headers?: BusHeaders,
+): void {
+  try {
+    ctx.bus.publish(subject, data, headers);
+  } catch (err) {
+    const suppressed = ctx.limiter.allow('bus-publish');
+    if (suppressed !== undefined) {
+      log.error({ err, suppressed }, 'bus publish failed');
+    }
+  }
 }

@@ -52,7 +52,8 @@ export function subscribeControl(ctx: IngestContext): BusSubscription[] {
       return;
     }
     if (cmd.type === 'metadata-update') {
-      session.setTitle(cmd.title, cmd.url, cmd.charset ?? DEFAULT_TITLE_CHARSET, 'control');
+      // An empty charset names none, like an absent one (the bus refuses an empty charset).
+      session.setTitle(cmd.title, cmd.url, cmd.charset || DEFAULT_TITLE_CHARSET, 'control');
       respond(msg, { type: 'metadata-update', instanceId: ctx.instanceId, updated: true });
       return;
     }

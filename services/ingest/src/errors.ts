@@ -77,6 +77,17 @@ export class NoContentTypeError extends IngestError {
 }
 
 /**
+ * The mount name belongs to one of the server's own pages (`/admin/…`, `/status-json.xsl`, a
+ * playlist file…): a source there would hide the page or never be heard, so it is refused.
+ */
+export class ReservedMountError extends IngestError {
+  constructor(options?: ErrorOptions) {
+    super('Mountpoint name is reserved for a server page', 'MOUNT_RESERVED', 403, options);
+    this.name = 'ReservedMountError';
+  }
+}
+
+/**
  * The state store (Redis) cannot answer, so no lease can be taken: new sources are refused at
  * once rather than left hanging. Sources already live are not affected.
  */
@@ -141,6 +152,7 @@ export const errors = {
   MountInUseError,
   TooManySourcesError,
   NoContentTypeError,
+  ReservedMountError,
   SourceStateUnavailableError,
   SourceNotFoundError,
   UnsupportedRequestError,

@@ -1,21 +1,27 @@
 /**
- * The real client address of a connection on ingest's own port: edges proxy raw TCP to ingest
- * and add `X-Forwarded-For`, which is believed only from loopback or a configured trusted proxy.
- * Pure: no I/O.
+ * The real client address of a connection on ingest's own ports: edges proxy raw TCP to ingest
+ * and add `X-Forwarded-For` (a PROXY protocol line for SHOUTcast v1), which is believed only from
+ * loopback or a trusted proxy (an address or CIDR range of `TrustedProxies`, matched by the
+ * runtime's shared matcher). Pure: no I/O.
  */
 import type { HeaderMap } from '@penguincast/icy';
+import {
+  isLoopbackAddress,
+  normalisePeerAddress,
+  trustedProxies,
+  type ProxyV1Header,
+  type TrustedProxies,
+} from '@penguincast/runtime';
 import { isIP } from 'node:net';
 
 /** Strips the IPv4-mapped IPv6 prefix, so `::ffff:10.0.0.1` and `10.0.0.1` compare equal. */
 export function normaliseAddress(address: string): string {
-  const lower = address.trim().toLowerCase();
-  return lower.startsWith('::ffff:') && isIP(lower.slice(7)) === 4 ? lower.slice(7) : lower;
+  return normalisePeerAddress(address);
 }
 
 /** True for 127.0.0.0/8 and ::1. */
 export function isLoopback(address: string): boolean {
-  const a = normaliseAddress(address);
-  return a === '::1' || (isIP(a) === 4 && a.startsWith('127.'));
+  return isLoopbackAddress(address);
 }
 
 /**
@@ -26,11 +32,10 @@ export function isLoopback(address: string): boolean {
 export function clientAddress(
   peer: string,
   headers: HeaderMap,
-  trustedProxies: readonly string[],
+  trusted: TrustedProxies | readonly string[],
 ): string {
   const self = normaliseAddress(peer);
-  const trusted = isLoopback(self) || trustedProxies.some((p) => normaliseAddress(p) === self);
-  if (!trusted) {
+  if (!trustedProxies(trusted, { loopback: true }).has(self)) {
     return self;
   }
   const entries = headers
@@ -40,4 +45,23 @@ export function clientAddress(
     .filter((v) => v !== '');
   const last = entries[entries.length - 1];
   return last !== undefined && isIP(normaliseAddress(last)) !== 0 ? normaliseAddress(last) : self;
+}
+
+/**
+ * The address of a SHOUTcast v1 source: the one a PROXY line names when a trusted peer sent it,
+ * else the peer itself (`ignored` tells that a line was there but not believed).
+ */
+export function proxiedAddress(
+  peer: string,
+  header: ProxyV1Header | undefined,
+  trusted: TrustedProxies | readonly string[],
+): { ip: string; ignored: boolean } {
+  const self = normaliseAddress(peer);
+  if (header === undefined) {
+    return { ip: self, ignored: false };
+  }
+  if (!trustedProxies(trusted, { loopback: true }).has(self)) {
+    return { ip: self, ignored: true };
+  }
+  return { ip: header.sourceAddress ?? self, ignored: false };
 }

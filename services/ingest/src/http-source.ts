@@ -13,6 +13,7 @@ import {
   httpErrorResponse,
   type ParsedHead,
 } from '@penguincast/icy';
+import { endThenDestroy } from '@penguincast/runtime';
 import { admitSource } from './admission.js';
 import { checkSourceCredentials } from './auth.js';
 import type { IngestContext } from './context.js';
@@ -38,7 +39,7 @@ export async function handleHttpSource(
     mount = normaliseMountName(head.path);
   } catch (err) {
     const message = err instanceof InvalidMountNameError ? err.message : 'invalid mount name';
-    socket.end(httpErrorResponse(400, message));
+    endThenDestroy(socket, httpErrorResponse(400, message));
     return;
   }
   const user = checkSourceCredentials(

@@ -1,7 +1,7 @@
 /**
  * The ingest service's Prometheus metrics, registered on the service's private registry. Labels
- * are mount names only, and only of configured or authenticated mounts, so label sets stay
- * bounded whatever clients send.
+ * are mount names only, and only of configured or authenticated mounts; an unlisted mount's
+ * series are removed when its source ends, so label sets stay bounded whatever clients send.
  */
 import { Counter, Gauge, type Registry } from 'prom-client';
 
@@ -57,4 +57,20 @@ export function createIngestMetrics(registry: Registry): IngestMetrics {
       registers,
     }),
   };
+}
+
+/**
+ * Removes every series labelled with `mount` (used when the last source of a mount that is not
+ * configured ends: an encoder may use any name with the default source password, and series
+ * that are never removed would grow without bound).
+ */
+export function forgetMountSeries(metrics: IngestMetrics, mount: string): void {
+  for (const metric of [
+    metrics.sources,
+    metrics.bytesIn,
+    metrics.connects,
+    metrics.metadataUpdates,
+  ]) {
+    metric.remove({ mount });
+  }
 }

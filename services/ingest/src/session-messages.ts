@@ -136,7 +136,8 @@ export function burstReply(
       headerPages: f.headerPages,
       frames: snap.frames,
       endPosition: snap.endPosition,
-      nextSeq: f.nextSeq,
+      // Short of the newest chunk while a new header set arrives: the edge takes the rest live.
+      nextSeq: snap.nextSeq ?? f.nextSeq,
       title: snap.title,
       titles: snap.titles,
       announcement: announcement(f, 'up'),

@@ -25,10 +25,11 @@ import {
 import type { Logger } from 'pino';
 import type { Counter } from 'prom-client';
 import { BurstBuffer } from './burst-buffer.js';
-import { cutPieces, headerEnd } from './chunking.js';
+import { HeaderRuns, cutPieces, headerEnd } from './chunking.js';
 import { burstSizeOf } from './config.js';
-import { fireAndForget, type IngestContext } from './context.js';
+import { fireAndForget, publishOrLog, type IngestContext } from './context.js';
 import { DumpFile } from './dump-file.js';
+import { forgetMountSeries } from './metrics.js';
 import type { SessionInit, SourceKind } from './session-init.js';
 import { audioInfoOf, oggCodecOf } from './source-info.js';
 import {
@@ -62,6 +63,7 @@ export class SourceSession {
   readonly #burst: BurstBuffer;
   readonly #bytesIn: Counter.Internal;
   readonly #dump: DumpFile | undefined;
+  readonly #headerRuns = new HeaderRuns();
   #position = 0;
   #seq = 0;
   #audio: AudioInfo;
@@ -213,6 +215,9 @@ export class SourceSession {
     }
     ctx.sessions.remove(this);
     ctx.metrics.sources.labels(this.mount).dec();
+    if (!ctx.settings.mounts.has(this.mount) && ctx.sessions.get(this.mount) === undefined) {
+      forgetMountSeries(ctx.metrics, this.mount);
+    }
     this.#dump?.close();
     this.#announce('down', reason);
     this.#event('disconnect');
@@ -258,9 +263,13 @@ export class SourceSession {
     const subject = ctx.subjects.audio(this.mount);
     const timestampMs = ctx.now();
     const contentType = this.#init.contentType;
-    for (const p of cutPieces(result, ctx.settings.maxChunkBytes)) {
+    // A new header set (a chained Ogg link) starts a marked chunk: edges start no listener
+    // before it, and switch to the new headers only when it arrives.
+    const headerStarts = this.#headerRuns.starts(result);
+    for (const p of cutPieces(result, ctx.settings.maxChunkBytes, headerStarts)) {
       const data = result.data.subarray(p.start, p.end);
       const position = base + p.start;
+      const codecHeaders = p.codecHeaders === true;
       const { data: payload, headers } = encodeAudioChunk({
         session: this.id,
         seq: this.#seq,
@@ -271,10 +280,11 @@ export class SourceSession {
         ...(p.frames === undefined ? {} : { frames: p.frames }),
         ...(p.samples === undefined ? {} : { samples: p.samples }),
         ...(p.sampleRate === undefined ? {} : { sampleRate: p.sampleRate }),
+        ...(codecHeaders ? { codecHeaders } : {}),
       });
       this.#send(subject, payload, headers);
+      this.#burst.push(position, data, p.starts, { seq: this.#seq, codecHeaders });
       this.#seq += 1;
-      this.#burst.push(position, data, p.starts);
     }
     this.#dump?.write(result.data);
     this.#position = base + result.data.length;
@@ -301,14 +311,16 @@ export class SourceSession {
 
   #title(entry: TitleEntry, origin: string): void {
     const ctx = this.#ctx;
-    this.#burst.addTitle(entry);
-    ctx.metrics.metadataUpdates.labels(this.mount).inc();
+    // Encoded first: a change the bus cannot carry must not reach the burst buffer either, or
+    // the titles a new edge gets would differ from those every other edge has.
     const data = encodeTitleChange({
       mount: this.mount,
       session: this.id,
       timestampMs: ctx.now(),
       ...entry,
     });
+    this.#burst.addTitle(entry);
+    ctx.metrics.metadataUpdates.labels(this.mount).inc();
     this.#send(ctx.subjects.meta(this.mount), data);
     this.#log.info({ origin, position: entry.position }, 'title changed');
     fireAndForget(ctx, 'mount-info-title', () =>
@@ -387,13 +399,6 @@ export class SourceSession {
   }
 
   #send(subject: string, data: Uint8Array, headers?: Record<string, string>): void {
-    try {
-      this.#ctx.bus.publish(subject, data, headers);
-    } catch (err) {
-      const suppressed = this.#ctx.limiter.allow('bus-publish');
-      if (suppressed !== undefined) {
-        this.#log.error({ err, suppressed }, 'bus publish failed');
-      }
-    }
+    publishOrLog(this.#ctx, this.#log, subject, data, headers);
   }
 }

@@ -14,6 +14,7 @@ import {
   type ShoutcastEvent,
   type ShoutcastHeadersEvent,
 } from '@penguincast/icy';
+import { endThenDestroy } from '@penguincast/runtime';
 import { admitSource } from './admission.js';
 import { DEFAULT_SOURCE_USER, checkSourcePassword, shoutcastMountForPassword } from './auth.js';
 import type { IngestContext } from './context.js';
@@ -99,12 +100,7 @@ export function handleShoutcastSource(ctx: IngestContext, socket: Socket, ip: st
       socket.off('data', onData);
       socket.on('data', () => {});
       socket.resume();
-      setTimeout(() => {
-        if (!socket.destroyed) {
-          socket.end(shoutcastInvalidPasswordReply());
-          setTimeout(() => socket.destroy(), 2_000).unref();
-        }
-      }, delayMs).unref();
+      setTimeout(() => endThenDestroy(socket, shoutcastInvalidPasswordReply()), delayMs).unref();
       return;
     }
     ctx.throttle.succeed(ip);

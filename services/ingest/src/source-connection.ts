@@ -6,6 +6,7 @@
 import { randomBytes } from 'node:crypto';
 import type { Socket } from 'node:net';
 import { ChunkedDecoder, type BodyFraming } from '@penguincast/icy';
+import { endThenDestroy } from '@penguincast/runtime';
 import type { IngestContext } from './context.js';
 import type { IngestError } from './errors.js';
 import type { SourceSession } from './session.js';
@@ -100,13 +101,8 @@ export function runSource(
 export function refuse(socket: Socket, err: IngestError, delayMs = 0): void {
   socket.on('data', () => {});
   socket.resume();
-  const send = (): void => {
-    if (!socket.destroyed) {
-      socket.end(err.reply());
-      // A client that never closes must not keep the socket; Icecast closes right away too.
-      setTimeout(() => socket.destroy(), 2_000).unref();
-    }
-  };
+  // A client that never closes must not keep the socket; Icecast closes right away too.
+  const send = (): void => endThenDestroy(socket, err.reply());
   if (delayMs > 0) {
     setTimeout(send, delayMs).unref();
   } else {

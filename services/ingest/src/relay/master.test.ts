@@ -11,6 +11,10 @@ test('a stream list gives sorted unique mounts from names and URLs', T, () => {
   const text = '/b.mp3\r\n\n# comment\nlive.ogg\nhttp://h:8000/a.mp3\n/b.mp3\n/../x\n';
   assert.deepEqual(parseStreamList(text), ['/a.mp3', '/b.mp3', '/live.ogg']);
   assert.deepEqual(parseStreamList(''), []);
+  // A master listing a server page's path does not make it a mount here.
+  assert.deepEqual(parseStreamList('/status-json.xsl\n/admin/stats\n/live.mp3.m3u\n/a.mp3\n'), [
+    '/a.mp3',
+  ]);
 });
 
 test('stream list and mount URLs resolve below the master base URL', T, () => {

@@ -3,7 +3,7 @@
  * credentials) now and every `Master.Interval`, and hands the mount list to the relay manager.
  * A failed fetch keeps the current list, as Icecast does. It never publishes audio itself.
  */
-import { basicAuthHeader, normaliseMountName } from '@penguincast/icy';
+import { basicAuthHeader, isReservedMountName, normaliseMountName } from '@penguincast/icy';
 import type { Logger } from 'pino';
 import type { MasterSettings } from '../config.js';
 import type { IngestContext } from '../context.js';
@@ -59,7 +59,11 @@ export function parseStreamList(text: string): string[] {
       }
     }
     try {
-      mounts.add(normaliseMountName(path));
+      const mount = normaliseMountName(path);
+      // A server page's path is never a mount here, whatever the master lists.
+      if (!isReservedMountName(mount)) {
+        mounts.add(mount);
+      }
     } catch {
       // Not a mount name this server could serve; ignore the line.
     }
