@@ -15,3 +15,4 @@ export * from './logs/error-log.js';
 export * from './socket-end.js';
 export * from './trusted-proxies.js';
 export * from './proxy-protocol.js';
+export * from './auth-throttle.js';

@@ -14,7 +14,7 @@ import {
   type ServiceApp,
   type ServiceDeps,
 } from '@penguincast/runtime';
-import { AuthThrottle } from './auth.js';
+import { AuthThrottle } from '@penguincast/runtime';
 import { AdminCommands } from './commands.js';
 import type { AdminConfig } from './config.js';
 import { NotFoundError } from './errors.js';

@@ -3,7 +3,8 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { parseStationConfig } from '@penguincast/config';
 import { basicAuthHeader } from '@penguincast/icy';
-import { AuthThrottle, checkCredentials, clientAddress } from './auth.js';
+import { AuthThrottle } from '@penguincast/runtime';
+import { checkCredentials, clientAddress } from './auth.js';
 import { parseConfig } from './config.js';
 
 const cfg = parseConfig(

@@ -10,7 +10,8 @@ import { BusError } from '@penguincast/bus';
 import { normaliseMountName } from '@penguincast/icy';
 import { TrustedProxies } from '@penguincast/runtime';
 import type { Logger } from 'pino';
-import { checkCredentials, clientAddress, type AuthScope, type AuthThrottle } from './auth.js';
+import type { AuthThrottle } from '@penguincast/runtime';
+import { checkCredentials, clientAddress, type AuthScope } from './auth.js';
 import { SERVER_ID, type AdminConfig } from './config.js';
 import {
   AUTH_REQUIRED_TEXT,

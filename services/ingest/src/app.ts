@@ -26,7 +26,7 @@ import {
   type ServiceDeps,
 } from '@penguincast/runtime';
 import { handleAdminCgi } from './admin-cgi.js';
-import { AuthThrottle } from './auth-throttle.js';
+import { AuthThrottle } from '@penguincast/runtime';
 import type { IngestConfig } from './config.js';
 import type { IngestContext } from './context.js';
 import { subscribeControl } from './control.js';

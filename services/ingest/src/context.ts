@@ -5,7 +5,7 @@
  */
 import type { Logger } from 'pino';
 import type { Bus, BusHeaders, Keys, StateStore, Subjects } from '@penguincast/bus';
-import type { AuthThrottle } from './auth-throttle.js';
+import type { AuthThrottle } from '@penguincast/runtime';
 import type { IngestConfig } from './config.js';
 import type { LogLimiter } from './log-limiter.js';
 import type { IngestMetrics } from './metrics.js';
