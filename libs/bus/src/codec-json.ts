@@ -110,6 +110,12 @@ function readCommand(o: Obj): ControlCommand {
         url: fCmd.optStr(o, 'url'),
         charset: fCmd.optStr(o, 'charset'),
       });
+    case 'set-fallback':
+      return {
+        type,
+        mount: fCmd.str(o, 'mount', '', true),
+        fallback: o['fallback'] === null ? null : fCmd.str(o, 'fallback'),
+      };
   }
 }
 
@@ -131,7 +137,15 @@ export function decodeControlCommand(bytes: Uint8Array): ControlCommand {
 // ---- ControlReply -------------------------------------------------------------------------
 
 const fReply = new Fields('ControlReply');
-const REPLY_TYPES = [...CTL_KINDS, 'error'] as const;
+// `set-fallback` is a broadcast nobody answers, so it has no reply type.
+const REPLY_TYPES = [
+  'kill-client',
+  'kill-source',
+  'move-clients',
+  'metadata-update',
+  'list-clients',
+  'error',
+] as const satisfies ReadonlyArray<CtlKind | 'error'>;
 
 function readClient(v: unknown, path: string): ClientInfo {
   const o = fReply.obj(v, path);

@@ -172,6 +172,9 @@ describe('JSON codecs', () => {
       { type: 'move-clients', from: '/a', to: '/b' },
       { type: 'metadata-update', mount: '/a', title: 'T', charset: 'ISO-8859-1' },
       { type: 'list-clients', mount: '/a' },
+      { type: 'set-fallback', mount: '/a', fallback: '/b' },
+      { type: 'set-fallback', mount: '/a', fallback: null },
+      { type: 'set-fallback', mount: '/a', fallback: '' },
     ];
     for (const cmd of commands) {
       assert.deepEqual(decodeControlCommand(encodeControlCommand(cmd)), cmd);
@@ -235,6 +238,20 @@ describe('JSON codecs', () => {
     assert.throws(() => decodeTitleChange(bad({ ...good, v: 2 })), UnsupportedMessageVersionError);
     assert.throws(
       () => decodeControlCommand(bad({ v: 1, t: 'ctl-command', type: 'reboot' })),
+      MessageDecodeError,
+    );
+    for (const fallback of [undefined, 7, ['/b']]) {
+      assert.throws(
+        () =>
+          decodeControlCommand(
+            bad({ v: 1, t: 'ctl-command', type: 'set-fallback', mount: '/a', fallback }),
+          ),
+        MessageDecodeError,
+      );
+    }
+    assert.throws(
+      () =>
+        decodeControlReply(bad({ v: 1, t: 'ctl-reply', type: 'set-fallback', instanceId: 'e1' })),
       MessageDecodeError,
     );
     assert.throws(() => encodeTitleChange({ ...good, position: 1.5 } as TitleChange), TypeError);

@@ -97,6 +97,28 @@ export class Keys {
     return `${this.prefix}:server-start`;
   }
 
+  /**
+   * `<p>:fallback:<m>`: the runtime fallback of a mount set through `/admin/fallbacks` (its value
+   * is the fallback mount name); it wins over the configured one until cleared.
+   */
+  fallback(mount: string): string {
+    return `${this.fallbackPrefix()}${encodeMountToken(mount)}`;
+  }
+
+  /** Prefix of every runtime fallback key, for `scanKeys()`. */
+  fallbackPrefix(): string {
+    return `${this.prefix}:fallback:`;
+  }
+
+  /** Recovers the mount name from a key returned by scanning `fallbackPrefix()`. */
+  mountFromFallbackKey(key: string): string {
+    const head = this.fallbackPrefix();
+    if (!key.startsWith(head)) {
+      throw new TypeError(`${JSON.stringify(key)} is not a fallback key`);
+    }
+    return decodeMountToken(key.slice(head.length));
+  }
+
   /** `<p>:instance:<id>`: an instance's heartbeat hash (role, version, address). */
   instance(id: string): string {
     return `${this.instancePrefix()}${instanceId(id)}`;

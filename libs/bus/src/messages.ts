@@ -183,7 +183,12 @@ export type ControlCommand =
   | { type: 'kill-source'; mount: string }
   | { type: 'move-clients'; from: string; to: string }
   | { type: 'metadata-update'; mount: string; title: string; url?: string; charset?: string }
-  | { type: 'list-clients'; mount: string };
+  | { type: 'list-clients'; mount: string }
+  /**
+   * Broadcast (no reply) after the admin stored a runtime fallback under `Keys.fallback(mount)`:
+   * every edge applies it in memory. `null` or an empty string clears it.
+   */
+  | { type: 'set-fallback'; mount: string; fallback: string | null };
 
 /** One listener as reported by `list-clients`. */
 export interface ClientInfo {

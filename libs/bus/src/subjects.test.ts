@@ -92,6 +92,8 @@ describe('subjects', () => {
     assert.equal(s.source('/live.mp3'), 'pc.source._2flive_2emp3');
     assert.equal(s.burst('/live.mp3'), 'pc.burst._2flive_2emp3');
     assert.equal(s.ctl('kill-source'), 'pc.ctl.kill-source');
+    assert.equal(s.ctl('set-fallback'), 'pc.ctl.set-fallback');
+    assert.deepEqual(s.parse('pc.ctl.set-fallback'), { family: 'ctl', kind: 'set-fallback' });
     assert.equal(s.evt('listener-disconnect'), 'pc.evt.listener-disconnect');
     assert.deepEqual(
       [s.allAudio(), s.allMeta(), s.allSource(), s.allBurst(), s.allCtl(), s.allEvt()],
@@ -164,5 +166,16 @@ describe('keys', () => {
     assert.throws(() => k.listenerCount('/a', 'bad id'), TypeError);
     assert.throws(() => new Keys('PC'), TypeError);
     assert.equal(new Keys('pc:test').serverStart(), 'pc:test:server-start');
+  });
+
+  it('builds runtime fallback keys that scan and decode back to the mount', T, () => {
+    const k = new Keys();
+    assert.equal(k.fallback('/live.mp3'), 'pc:fallback:_2flive_2emp3');
+    assert.equal(k.fallbackPrefix(), 'pc:fallback:');
+    assert.ok(k.fallback('/a').startsWith(k.fallbackPrefix()));
+    assert.ok(!k.mountInfo('/a').startsWith(k.fallbackPrefix()));
+    assert.equal(k.mountFromFallbackKey(k.fallback('/x y')), '/x y');
+    assert.throws(() => k.mountFromFallbackKey(k.mountInfo('/a')), TypeError);
+    assert.equal(new Keys('pc:test').fallback('/a'), 'pc:test:fallback:_2fa');
   });
 });

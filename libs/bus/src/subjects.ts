@@ -14,6 +14,7 @@ export const CTL_KINDS = [
   'move-clients',
   'metadata-update',
   'list-clients',
+  'set-fallback',
 ] as const;
 /** One admin command kind. */
 export type CtlKind = (typeof CTL_KINDS)[number];

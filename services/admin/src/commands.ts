@@ -1,7 +1,7 @@
 /**
  * The bus commands admin sends to whichever ingest or edge holds a target: metadata updates and
  * source kills (answered by the holding ingest), listener kills, moves and lists (answered by the
- * edges), and burst requests that tell which title a listener joining now would hear. It never
+ * edges), runtime fallbacks (broadcast to the edges), and burst requests that tell which title a listener joining now would hear. It never
  * holds audio: a burst reply's frames are dropped as soon as their positions are read.
  */
 import {
@@ -69,6 +69,26 @@ export class AdminCommands {
       1,
     );
     return replies.some((r) => r.type === 'metadata-update' && r.updated);
+  }
+
+  /**
+   * Tells every edge the runtime fallback of `mount` (`null` clears it). Fire and forget: the
+   * value is already stored, and an edge that misses this reads it from the state store when it
+   * next starts.
+   */
+  setFallback(mount: string, fallback: string | null): void {
+    const { bus, subjects, log } = this.#o;
+    try {
+      bus.publish(
+        subjects.ctl('set-fallback'),
+        encodeControlCommand({ type: 'set-fallback', mount, fallback }),
+      );
+    } catch (err) {
+      if (!(err instanceof BusError)) {
+        throw err;
+      }
+      log.warn({ err, mount }, 'runtime fallback not announced to the edges');
+    }
   }
 
   /** Ends a mount's source; false when no ingest held it. */

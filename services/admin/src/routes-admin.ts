@@ -199,6 +199,8 @@ export function adminRoutes(s: AdminServices): RouteSpec[] {
           }
         }
         await s.view.setFallback(mount, fallback);
+        // Stored first, so an edge starting now reads what the others are told.
+        s.commands.setFallback(mount, fallback ?? null);
         s.log.info({ mount, fallback: fallback ?? null }, 'runtime fallback set');
         return { type: 'text/html; charset=utf-8', body: FALLBACK_SUCCESS_HTML };
       },

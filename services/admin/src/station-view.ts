@@ -3,7 +3,7 @@
  * server start time, runtime fallbacks) into one snapshot that pages share for a moment, so a
  * burst of page loads costs the state store one round of reads. It never touches audio.
  */
-import { Keys, encodeMountToken, type StateStore } from '@penguincast/bus';
+import { Keys, type StateStore } from '@penguincast/bus';
 import type { Logger } from 'pino';
 import type { AdminConfig } from './config.js';
 import { mountView, type MountView } from './mount-view.js';
@@ -29,14 +29,6 @@ export interface StationViewOptions {
   log: Logger;
   /** The clock; `Date.now` by default. */
   now?: () => number;
-}
-
-/**
- * The runtime fallback key of a mount, `<prefix>:fallback:<m>`. `Keys` has no builder for it yet,
- * so it is built here from the same prefix and the same reversible mount token.
- */
-export function fallbackKey(keys: Keys, mount: string): string {
-  return `${keys.prefix}:fallback:${encodeMountToken(mount)}`;
 }
 
 /**
@@ -107,7 +99,7 @@ export class StationView {
 
   /** Sets (or, with `undefined`, clears) the runtime fallback of `mount`. */
   async setFallback(mount: string, fallback: string | undefined): Promise<void> {
-    const key = fallbackKey(this.keys, mount);
+    const key = this.keys.fallback(mount);
     if (fallback === undefined) {
       await this.#opts.state.deleteKey(key);
     } else {
@@ -141,7 +133,7 @@ export class StationView {
           state.getHash(key),
           state.sumCounters(k.listenerCountPrefix(name)),
           state.get(k.listenerPeak(name)),
-          state.get(fallbackKey(k, name)),
+          state.get(k.fallback(name)),
         ]);
         // The hash may have expired between the scan and the read: the source just left.
         if (info === null) {

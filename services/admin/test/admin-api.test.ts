@@ -6,7 +6,7 @@
  */
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
-import { encodeMountToken } from '@penguincast/bus';
+import { Keys, decodeControlCommand, type ControlCommand } from '@penguincast/bus';
 import { basicAuthHeader } from '@penguincast/icy';
 import { openListener, type ListenerHandle } from '@penguincast/testkit';
 import {
@@ -262,13 +262,23 @@ test('listclients, killclient and moveclients act on real listeners on the edge'
   assert.match(noId.text, /400 - Missing parameter/);
 });
 
-test('fallbacks are stored in the state store and shown by listmounts', T, async () => {
+test('fallbacks are stored, announced to the edges and shown by listmounts', T, async () => {
+  const commands: ControlCommand[] = [];
+  const sub = st.bus.subscribe(st.subjects.ctl('set-fallback'), (m) => {
+    commands.push(decodeControlCommand(m.data));
+  });
   const r = await get(st.url('/admin/fallbacks?mount=/live.mp3&fallback=other.mp3'), ADMIN_AUTH);
   assert.equal(r.status, 200);
   assert.equal(r.headers.get('content-type'), 'text/html; charset=utf-8');
   assert.match(r.text, /<p>Fallback configured<\/p>/);
-  const key = `pc:fallback:${encodeMountToken('/live.mp3')}`;
+  const key = new Keys().fallback('/live.mp3');
   assert.equal(await st.state.get(key), '/other.mp3');
+  await waitFor(() => commands.length === 1);
+  assert.deepEqual(commands[0], {
+    type: 'set-fallback',
+    mount: '/live.mp3',
+    fallback: '/other.mp3',
+  });
   await waitFor(async () =>
     (await get(st.url('/admin/listmounts'), ADMIN_AUTH)).text.includes(
       '<source mount="/live.mp3"><fallback>/other.mp3</fallback>',
@@ -281,6 +291,10 @@ test('fallbacks are stored in the state store and shown by listmounts', T, async
   );
   await get(st.url('/admin/fallbacks?mount=/live.mp3&fallback='), ADMIN_AUTH);
   assert.equal(await st.state.get(key), null);
+  // The refused requests announced nothing; the clearing one announced `null`.
+  await waitFor(() => commands.length === 2);
+  assert.deepEqual(commands[1], { type: 'set-fallback', mount: '/live.mp3', fallback: null });
+  sub.unsubscribe();
 });
 
 test(

@@ -1,7 +1,8 @@
 /**
  * Answers the admin commands about listeners: `kill-client` (only the edge holding the client
  * replies), `move-clients` and `list-clients` (every edge replies, the admin gathers them with
- * `requestMany`). Socket work is deferred out of the bus callback.
+ * `requestMany`), and applies `set-fallback` broadcasts (no reply). Socket work is deferred out
+ * of the bus callback.
  */
 import {
   decodeControlCommand,
@@ -33,10 +34,10 @@ export class Control {
 
   constructor(private readonly opts: ControlOptions) {}
 
-  /** Subscribes to the listener commands. */
+  /** Subscribes to the listener and fallback commands. */
   start(): void {
     const { bus, subjects } = this.opts;
-    for (const kind of ['kill-client', 'move-clients', 'list-clients'] as const) {
+    for (const kind of ['kill-client', 'move-clients', 'list-clients', 'set-fallback'] as const) {
       this.#subs.push(bus.subscribe(subjects.ctl(kind), (msg) => this.#onCommand(msg)));
     }
   }
@@ -109,6 +110,10 @@ export class Control {
         log.info({ from: cmd.from, to: res.mount.name, moved }, 'listeners moved by admin');
         return { instanceId, type: 'move-clients', moved };
       }
+      case 'set-fallback':
+        table.setRuntimeFallback(cmd.mount, cmd.fallback);
+        log.info({ mount: cmd.mount, fallback: cmd.fallback || null }, 'runtime fallback applied');
+        return undefined;
       default:
         return undefined;
     }

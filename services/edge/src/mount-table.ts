@@ -1,8 +1,9 @@
 /**
  * Every mount this edge knows: the wildcard subscriptions that keep each mount's ring warm, the
  * burst requests that fill a cold mount, on-demand relays summoned for a first listener, and the
- * close cascade (source gone, then listeners moved to a fallback or ended). Bus callbacks only decode
- * and hand over; they never await.
+ * close cascade (source gone, then listeners moved to a fallback or ended), with the runtime
+ * fallbacks set through the admin kept in memory. Bus callbacks only decode and hand over; they
+ * never await, and no listener ever waits on the state store.
  */
 import {
   BusClosedError,
@@ -17,12 +18,14 @@ import {
   type BusMsg,
   type BusSubscription,
   type BurstReply,
+  type Keys,
   type SourceAnnouncement,
+  type StateStore,
   type Subjects,
 } from '@penguincast/bus';
 import { isReservedMountName, isValidMountName } from '@penguincast/icy';
 import type { Logger } from 'pino';
-import { mountSettings, type EdgeConfig, type MountSettings } from './config.js';
+import { mountSettings, type EdgeConfig } from './config.js';
 import type { Listener } from './listener.js';
 import type { EdgeMetrics } from './metrics.js';
 import { Mount } from './mount.js';
@@ -42,7 +45,10 @@ export interface MountTableOptions {
   log: Logger;
 }
 
-/** How many fallback hops are followed before giving up (config rejects cycles anyway). */
+/**
+ * How many fallback hops are followed before giving up. Config rejects cycles, but runtime
+ * fallbacks can make one, so visited mounts are skipped as well.
+ */
 const MAX_FALLBACK_HOPS = 4;
 
 /** The mounts of this edge. */
@@ -51,6 +57,10 @@ export class MountTable {
   #subs: BusSubscription[] = [];
   #inflight = new Map<string, Promise<boolean>>();
   #warned = new Set<string>();
+  /** Runtime fallbacks set through `/admin/fallbacks`; they win over the configured ones. */
+  #runtimeFallbacks = new Map<string, string>();
+  /** Mounts whose runtime fallback a command set, so a slower start-up load cannot undo it. */
+  #runtimeSetByCommand = new Set<string>();
   readonly #demand: RelayDemands;
   readonly #log: Logger;
 
@@ -83,6 +93,60 @@ export class MountTable {
   /** The mount called `name`, if this edge knows it. */
   get(name: string): Mount | undefined {
     return this.#mounts.get(name);
+  }
+
+  /**
+   * Applies a runtime fallback from a `set-fallback` command: `null` or `''` clears it, and the
+   * configured fallback (if any) applies again.
+   */
+  setRuntimeFallback(mount: string, fallback: string | null): void {
+    this.#runtimeSetByCommand.add(mount);
+    if (fallback === null || fallback === '' || fallback === mount) {
+      this.#runtimeFallbacks.delete(mount);
+    } else {
+      this.#runtimeFallbacks.set(mount, fallback);
+    }
+  }
+
+  /** The runtime fallback of `mount`, if one is set. */
+  runtimeFallback(mount: string): string | undefined {
+    return this.#runtimeFallbacks.get(mount);
+  }
+
+  /**
+   * Loads the stored runtime fallbacks once, at start, in the background: nothing waits on it,
+   * a command that arrived meanwhile wins, and a state-store outage only costs a warning.
+   */
+  async loadRuntimeFallbacks(state: StateStore, keys: Keys): Promise<void> {
+    try {
+      const stored = await state.scanKeys(keys.fallbackPrefix());
+      const values = await Promise.all(
+        stored.map(async (key) => {
+          try {
+            return [keys.mountFromFallbackKey(key), await state.get(key)] as const;
+          } catch (err) {
+            this.#log.warn({ err, key }, 'unreadable runtime fallback key ignored');
+            return undefined;
+          }
+        }),
+      );
+      let loaded = 0;
+      for (const entry of values) {
+        if (entry === undefined || this.#runtimeSetByCommand.has(entry[0])) {
+          continue;
+        }
+        const [mount, fallback] = entry;
+        if (fallback !== null && fallback !== '' && fallback !== mount) {
+          this.#runtimeFallbacks.set(mount, fallback);
+          loaded++;
+        }
+      }
+      if (loaded > 0) {
+        this.#log.info({ loaded }, 'runtime fallbacks loaded');
+      }
+    } catch (err) {
+      this.#log.warn({ err }, 'runtime fallbacks not loaded; configured fallbacks apply');
+    }
   }
 
   /** Every known mount. */
@@ -136,10 +200,10 @@ export class MountTable {
       }
     }
     const configured = this.opts.settings.mounts.get(path);
-    if (configured === undefined) {
+    if (configured === undefined && !this.#runtimeFallbacks.has(path)) {
       return known?.inGrace ? { kind: 'no-source' } : { kind: 'not-a-mount' };
     }
-    const fallback = this.#fallbackOf(configured);
+    const fallback = this.#fallbackOf(path);
     return fallback ? { kind: 'mount', mount: fallback } : { kind: 'no-source' };
   }
 
@@ -248,7 +312,7 @@ export class MountTable {
 
   /** The close cascade: listeners go to a live fallback or are ended; the audio is dropped. */
   #onSourceGone(mount: Mount, reason: 'source-gone' | 'idle'): void {
-    const fallback = this.#fallbackOf(mount.settings);
+    const fallback = this.#fallbackOf(mount.name);
     if (mount.listeners.size > 0) {
       if (fallback !== undefined) {
         const moved = this.moveAll(mount, fallback);
@@ -271,7 +335,7 @@ export class MountTable {
   /** A session's first audio: wake held listeners; fallback override brings others back. */
   #onSourceBack(mount: Mount): void {
     this.#demand.sessionStarted(mount.name);
-    if (!mount.settings.fallbackOverride || mount.settings.fallback === undefined) {
+    if (!mount.settings.fallbackOverride || this.#fallbackNameOf(mount.name) === undefined) {
       return;
     }
     for (const other of this.#mounts.values()) {
@@ -286,14 +350,25 @@ export class MountTable {
     }
   }
 
-  #fallbackOf(settings: MountSettings): Mount | undefined {
-    let name = settings.fallback;
+  /** The fallback in force for `mount`: the runtime one, else the configured one. */
+  #fallbackNameOf(mount: string): string | undefined {
+    return this.#runtimeFallbacks.get(mount) ?? mountSettings(this.opts.settings, mount).fallback;
+  }
+
+  /** The first live mount down `mount`'s fallback chain, never `mount` itself or a repeat. */
+  #fallbackOf(mount: string): Mount | undefined {
+    const seen = new Set([mount]);
+    let name = this.#fallbackNameOf(mount);
     for (let hop = 0; name !== undefined && hop < MAX_FALLBACK_HOPS; hop++) {
+      if (seen.has(name)) {
+        return undefined;
+      }
+      seen.add(name);
       const target = this.#mounts.get(name);
       if (target?.acceptsListeners(Date.now())) {
         return target;
       }
-      name = mountSettings(this.opts.settings, name).fallback;
+      name = this.#fallbackNameOf(name);
     }
     return undefined;
   }
