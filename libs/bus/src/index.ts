@@ -1,16 +1,17 @@
 /**
- * Public surface of `@penguincast/bus`: subject and key builders, message types and codecs, the
- * `Bus` and `StateStore` ports, and their NATS, Redis and in-memory adapters.
+ * Public surface of `@penguincast/bus`: the `Bus` and `StateStore` ports, the wire (subject and
+ * key builders, message types and codecs, the heartbeat instance model) and the NATS, Redis and
+ * in-memory adapters. The wire never imports an adapter; adapters build on the wire and ports.
  */
 export * from './errors.js';
-export * from './subjects.js';
-export * from './keys.js';
+export * from './wire/subjects.js';
+export * from './wire/keys.js';
 export * from './ports.js';
-export * from './messages.js';
-export { DEFAULT_MAX_PAYLOAD, assertHeaders, headerValue } from './headers.js';
-export { MESSAGE_VERSION } from './validate.js';
-export { ENVELOPE_MAGIC } from './envelope.js';
-export { encodeAudioChunk, decodeAudioChunk } from './codec-audio.js';
+export * from './wire/messages.js';
+export { DEFAULT_MAX_PAYLOAD, assertHeaders, headerValue } from './wire/headers.js';
+export { MESSAGE_VERSION } from './wire/validate.js';
+export { ENVELOPE_MAGIC } from './wire/envelope.js';
+export { encodeAudioChunk, decodeAudioChunk } from './wire/codec-audio.js';
 export {
   encodeTitleChange,
   decodeTitleChange,
@@ -26,32 +27,32 @@ export {
   decodeServiceHeartbeat,
   ctlKindOf,
   evtKindOf,
-} from './codec-json.js';
+} from './wire/codec-json.js';
 export {
   encodeSourceAnnouncement,
   decodeSourceAnnouncement,
   encodeBurstReply,
   decodeBurstReply,
-} from './codec-binary.js';
+} from './wire/codec-binary.js';
 export {
   encodeRelayDemand,
   decodeRelayDemand,
   encodeRelayDemandReply,
   decodeRelayDemandReply,
-} from './codec-demand.js';
-export type { ErrorHook } from './status.js';
-export { MemoryBus, type MemoryBusOptions } from './memory-bus.js';
+} from './wire/codec-demand.js';
+export type { ErrorHook } from './adapters/status.js';
+export { MemoryBus, type MemoryBusOptions } from './adapters/memory-bus.js';
 export {
   NatsBus,
   connectNatsBus,
   type NatsBusOptions,
   type ConnectNatsBusOptions,
-} from './nats-bus.js';
-export { MemoryStateStore, type MemoryStateStoreOptions } from './memory-state.js';
+} from './adapters/nats-bus.js';
+export { MemoryStateStore, type MemoryStateStoreOptions } from './adapters/memory-state.js';
 export {
   RedisStateStore,
   connectRedisStateStore,
   recommendedRedisOptions,
   type ConnectRedisOptions,
   type RedisStateStoreOptions,
-} from './redis-state.js';
+} from './adapters/redis-state.js';

@@ -2,8 +2,8 @@
  * In-process `StateStore` for the all-in-one server and unit tests, with Redis semantics. TTLs
  * are read from an injected clock and expired lazily on access, so it runs no timers.
  */
-import { StateUnavailableError } from './errors.js';
-import type { LeaseTakeover, StateStore, TakeOverOptions } from './ports.js';
+import { StateUnavailableError } from '../errors.js';
+import type { LeaseTakeover, StateStore, TakeOverOptions } from '../ports.js';
 import { assertCounter, assertKey, assertOwner, assertTtl, isIntegerString } from './state-args.js';
 
 /** Options of `MemoryStateStore`. */

@@ -4,7 +4,7 @@
  */
 import { headerValue } from './headers.js';
 import { AUDIO_HEADERS, type AudioChunk } from './messages.js';
-import type { BusHeaders, BusPayload } from './ports.js';
+import type { BusHeaders, BusPayload } from '../ports.js';
 import { Fields } from './validate.js';
 
 const TOKEN_RE = /^[\x21-\x7e]{1,200}$/;

@@ -10,7 +10,7 @@ import {
   encodeRelayDemand,
   encodeRelayDemandReply,
 } from './codec-demand.js';
-import { MessageDecodeError, UnsupportedMessageVersionError } from './errors.js';
+import { MessageDecodeError, UnsupportedMessageVersionError } from '../errors.js';
 import { Subjects, subjectMatches } from './subjects.js';
 
 const T = { timeout: 5_000 };

@@ -21,8 +21,8 @@ import {
   BusRequestError,
   BusTimeoutError,
   NoRespondersError,
-} from './errors.js';
-import { DEFAULT_MAX_PAYLOAD, assertHeaders, encodedHeaderSize } from './headers.js';
+} from '../errors.js';
+import { DEFAULT_MAX_PAYLOAD, assertHeaders, encodedHeaderSize } from '../wire/headers.js';
 import type {
   Bus,
   BusCallback,
@@ -34,9 +34,9 @@ import type {
   RequestManyOptions,
   RequestOptions,
   SubscribeOptions,
-} from './ports.js';
+} from '../ports.js';
 import { StatusEmitter, type ErrorHook } from './status.js';
-import { assertPublishSubject, assertSubscribeSubject } from './subjects.js';
+import { assertPublishSubject, assertSubscribeSubject } from '../wire/subjects.js';
 
 /** Options of `NatsBus`, beyond the connection itself. */
 export interface NatsBusOptions {

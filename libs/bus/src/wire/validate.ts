@@ -2,7 +2,7 @@
  * Small field readers for message decoders: each checks one field of a parsed JSON object and
  * throws `MessageDecodeError` naming the message type and field. Pure: no I/O.
  */
-import { MessageDecodeError, UnsupportedMessageVersionError } from './errors.js';
+import { MessageDecodeError, UnsupportedMessageVersionError } from '../errors.js';
 
 /** A parsed JSON object being validated. */
 export type Obj = Record<string, unknown>;

@@ -28,7 +28,7 @@ import {
   encodeTitleChange,
   evtKindOf,
 } from './codec-json.js';
-import { MessageDecodeError, UnsupportedMessageVersionError } from './errors.js';
+import { MessageDecodeError, UnsupportedMessageVersionError } from '../errors.js';
 import type {
   AudioChunk,
   BurstReply,

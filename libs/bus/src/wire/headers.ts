@@ -2,7 +2,7 @@
  * Header rules shared by both bus adapters, so the in-memory bus refuses exactly what NATS
  * would mangle or refuse. Pure: no I/O.
  */
-import type { BusHeaders } from './ports.js';
+import type { BusHeaders } from '../ports.js';
 
 /** NATS's default `max_payload` (1 MiB), which the in-memory bus enforces too. */
 export const DEFAULT_MAX_PAYLOAD = 1024 * 1024;

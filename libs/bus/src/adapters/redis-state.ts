@@ -3,8 +3,8 @@
  * `StateUnavailableError` quickly, because callers must never hang on a Redis outage.
  */
 import { Redis, type RedisOptions } from 'ioredis';
-import { StateUnavailableError } from './errors.js';
-import type { LeaseTakeover, StateStore, TakeOverOptions } from './ports.js';
+import { StateUnavailableError } from '../errors.js';
+import type { LeaseTakeover, StateStore, TakeOverOptions } from '../ports.js';
 import type { ErrorHook } from './status.js';
 import { assertCounter, assertKey, assertOwner, assertTtl, isIntegerString } from './state-args.js';
 

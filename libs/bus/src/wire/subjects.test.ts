@@ -5,7 +5,7 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
-import { InvalidMountTokenError } from './errors.js';
+import { InvalidMountTokenError } from '../errors.js';
 import { Keys } from './keys.js';
 import {
   Subjects,

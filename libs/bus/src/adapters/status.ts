@@ -2,7 +2,7 @@
  * A tiny typed emitter for bus status events that isolates listeners from each other: a
  * throwing listener is reported to the error hook and the others still run.
  */
-import type { BusStatusEvent } from './ports.js';
+import type { BusStatusEvent } from '../ports.js';
 
 /**
  * Receives errors thrown by subscription callbacks and status listeners, with the subject

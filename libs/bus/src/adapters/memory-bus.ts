@@ -3,8 +3,8 @@
  * contract suite can see. It owns no sockets; delivery is asynchronous via `setImmediate`.
  */
 import { randomUUID } from 'node:crypto';
-import { BusClosedError, BusTimeoutError, NoRespondersError } from './errors.js';
-import { DEFAULT_MAX_PAYLOAD, assertHeaders, encodedHeaderSize } from './headers.js';
+import { BusClosedError, BusTimeoutError, NoRespondersError } from '../errors.js';
+import { DEFAULT_MAX_PAYLOAD, assertHeaders, encodedHeaderSize } from '../wire/headers.js';
 import type {
   Bus,
   BusCallback,
@@ -16,8 +16,8 @@ import type {
   RequestManyOptions,
   RequestOptions,
   SubscribeOptions,
-} from './ports.js';
-import { assertPublishSubject, assertSubscribeSubject, subjectMatches } from './subjects.js';
+} from '../ports.js';
+import { assertPublishSubject, assertSubscribeSubject, subjectMatches } from '../wire/subjects.js';
 import { StatusEmitter, type ErrorHook } from './status.js';
 
 /** Options of `MemoryBus`. */

@@ -2,7 +2,7 @@
  * NATS subject builders and the reversible mount-name token encoding. This is the only place
  * subject strings are assembled; call sites must never concatenate subjects themselves.
  */
-import { InvalidMountTokenError } from './errors.js';
+import { InvalidMountTokenError } from '../errors.js';
 
 /** The default subject prefix (`pc.audio.<m>` and so on). */
 export const DEFAULT_SUBJECT_PREFIX = 'pc';
