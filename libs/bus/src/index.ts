@@ -8,6 +8,7 @@ export * from './wire/subjects.js';
 export * from './wire/keys.js';
 export * from './ports.js';
 export * from './wire/messages.js';
+export * from './wire/instances.js';
 export { DEFAULT_MAX_PAYLOAD, assertHeaders, headerValue } from './wire/headers.js';
 export { MESSAGE_VERSION } from './wire/validate.js';
 export { ENVELOPE_MAGIC } from './wire/envelope.js';

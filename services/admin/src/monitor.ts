@@ -7,9 +7,12 @@
 import type { ServerResponse } from 'node:http';
 import {
   HEARTBEAT_FIGURES,
+  InstanceTable,
   decodeServiceHeartbeat,
+  figureRate,
   type Bus,
   type BusSubscription,
+  type InstanceState,
   type ServiceHeartbeat,
   type Subjects,
 } from '@penguincast/bus';
@@ -46,12 +49,6 @@ export interface MonitorSample {
   services: ServiceStatus[];
 }
 
-interface Known {
-  beat: ServiceHeartbeat;
-  receivedAtMs: number;
-  bytesOutPerSecond: number;
-}
-
 /** Options of {@link Monitor}. */
 export interface MonitorOptions {
   bus: Bus;
@@ -72,7 +69,9 @@ export interface MonitorOptions {
 export class Monitor {
   readonly #o: MonitorOptions;
   readonly #now: () => number;
-  readonly #known = new Map<string, Known>();
+  readonly #instances = new InstanceTable();
+  /** Bytes per second out of each instance state, from the heartbeat before it. */
+  readonly #rates = new WeakMap<InstanceState, number>();
   readonly #clients = new Set<ServerResponse>();
   readonly #history: MonitorSample[] = [];
   #sub: BusSubscription | undefined;
@@ -144,45 +143,27 @@ export class Monitor {
 
   /** The running services, newest heartbeat first dropped after three missed intervals. */
   services(): ServiceStatus[] {
-    const now = this.#now();
-    const out: ServiceStatus[] = [];
-    for (const [id, k] of this.#known) {
-      if (k.beat.stopping || now - k.receivedAtMs > k.beat.intervalMs * 3 + 1000) {
-        this.#known.delete(id);
-        continue;
-      }
-      out.push({
-        service: k.beat.service,
-        instanceId: k.beat.instanceId,
-        cpuPercent: k.beat.cpuPercent,
-        rssBytes: k.beat.rssBytes,
-        heapUsedBytes: k.beat.heapUsedBytes,
-        uptimeSeconds: Math.floor(k.beat.uptimeSeconds),
-        bytesOutPerSecond: k.bytesOutPerSecond,
-        figures: { ...k.beat.figures },
-      });
-    }
-    return out.sort((a, b) =>
-      a.service === b.service
-        ? a.instanceId.localeCompare(b.instanceId)
-        : a.service.localeCompare(b.service),
-    );
+    this.#instances.expire(this.#now());
+    return this.#instances.list().map((inst) => ({
+      service: inst.service,
+      instanceId: inst.instanceId,
+      cpuPercent: inst.cpuPercent,
+      rssBytes: inst.rssBytes,
+      heapUsedBytes: inst.heapUsedBytes,
+      uptimeSeconds: Math.floor(inst.uptimeSeconds),
+      bytesOutPerSecond: this.#rates.get(inst) ?? 0,
+      figures: { ...inst.figures },
+    }));
   }
 
   #onBeat(beat: ServiceHeartbeat): void {
-    const prev = this.#known.get(beat.instanceId);
-    const sent = beat.figures[HEARTBEAT_FIGURES.bytesSent];
-    let rate = prev?.bytesOutPerSecond ?? 0;
-    const prevSent = prev?.beat.figures[HEARTBEAT_FIGURES.bytesSent];
-    if (sent !== undefined && prevSent !== undefined && sent >= prevSent) {
-      const seconds = (beat.timestampMs - prev!.beat.timestampMs) / 1000;
-      rate = seconds > 0 ? Math.round((sent - prevSent) / seconds) : rate;
+    const outcome = this.#instances.record(beat, this.#now());
+    if (outcome.kind === 'live') {
+      // Without two comparable heartbeats the last known rate stands.
+      const { instance, previous } = outcome;
+      const rate = figureRate(previous, beat, HEARTBEAT_FIGURES.bytesSent);
+      this.#rates.set(instance, rate ?? (previous ? this.#rates.get(previous) : undefined) ?? 0);
     }
-    if (beat.stopping) {
-      this.#known.delete(beat.instanceId);
-      return;
-    }
-    this.#known.set(beat.instanceId, { beat, receivedAtMs: this.#now(), bytesOutPerSecond: rate });
   }
 
   async #sample(): Promise<void> {

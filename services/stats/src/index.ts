@@ -7,4 +7,4 @@ export * from './config.js';
 export * from './errors.js';
 export { formatAccessLine, requestWithoutQuery, clfDate } from './logs/access-log.js';
 export { formatStatLine, STAT_LOG_HEADER, type StatSnapshot } from './logs/stat-log.js';
-export { Station, MOUNT_OTHER, type InstanceState } from './station/station.js';
+export { Station, MOUNT_OTHER } from './station/station.js';

@@ -4,9 +4,9 @@
  * and the session histogram are fed by the station's observer calls. Labels are bounded: mount
  * (only mounts that had a source), service, and instance ids of live instances.
  */
-import { HEARTBEAT_FIGURES } from '@penguincast/bus';
+import { HEARTBEAT_FIGURES, type InstanceState } from '@penguincast/bus';
 import { Counter, Gauge, Histogram, type Registry } from 'prom-client';
-import type { InstanceState, Station, StationObserver } from './station.js';
+import type { Station, StationObserver } from './station.js';
 
 /** Buckets of the listener session histogram, 10 s to a day. */
 export const SESSION_BUCKETS = [10, 30, 60, 300, 900, 1800, 3600, 7200, 14400, 43200, 86400];

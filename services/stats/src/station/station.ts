@@ -4,8 +4,13 @@
  * heartbeats). It owns no I/O and no timers; it reports what changes to an observer (the
  * metrics) and answers the questions stat.log and /metrics ask.
  */
-import type { ConnectionEvent, ServiceHeartbeat } from '@penguincast/bus';
-import { HEARTBEAT_FIGURES } from '@penguincast/bus';
+import {
+  HEARTBEAT_FIGURES,
+  InstanceTable,
+  type ConnectionEvent,
+  type InstanceState,
+  type ServiceHeartbeat,
+} from '@penguincast/bus';
 
 /** Mount label of listener figures on mounts that never had a source (404s, typos, scans). */
 export const MOUNT_OTHER = '(other)';
@@ -13,8 +18,6 @@ export const MOUNT_OTHER = '(other)';
 export const DEFAULT_MAX_MOUNTS = 200;
 /** Most instances tracked at once, so a buggy publisher cannot grow memory without bound. */
 export const MAX_INSTANCES = 1000;
-/** Extra time past three missed heartbeats before an instance counts as gone. */
-export const HEARTBEAT_GRACE_MS = 1000;
 
 const SERVICE_NAME = /^[a-z][a-z0-9_-]{0,31}$/;
 
@@ -32,21 +35,6 @@ export interface StationObserver {
   figureIncreased(name: string, delta: number): void;
   /** An instance left: `lost` when its heartbeats stopped, not when it said it was stopping. */
   instanceGone(instance: InstanceState, lost: boolean, droppedConnections: number): void;
-}
-
-/** The last heartbeat of one running instance. */
-export interface InstanceState {
-  service: string;
-  instanceId: string;
-  /** When its last heartbeat arrived (station clock). */
-  lastSeenMs: number;
-  intervalMs: number;
-  uptimeSeconds: number;
-  cpuPercent: number;
-  rssBytes: number;
-  heapUsedBytes: number;
-  heapTotalBytes: number;
-  figures: Record<string, number>;
 }
 
 interface Live {
@@ -71,7 +59,6 @@ const COUNTED_FIGURES = [
 ] as const;
 
 const liveKey = (role: string, id: string): string => `${role}:${id}`;
-const instanceKey = (service: string, id: string): string => `${service}/${id}`;
 
 /** The aggregated station state. */
 export class Station {
@@ -81,8 +68,7 @@ export class Station {
   readonly #mounts = new Set<string>();
   /** Live connections per instance id, in connection order (oldest first). */
   readonly #live = new Map<string, Map<string, Live>>();
-  readonly #instances = new Map<string, InstanceState>();
-  readonly #services = new Set<string>();
+  readonly #instances = new InstanceTable({ maxInstances: MAX_INSTANCES });
   #endedDuringResync: Set<string> | null = null;
 
   constructor(opts: StationOptions) {
@@ -145,16 +131,16 @@ export class Station {
     if (!SERVICE_NAME.test(hb.service)) {
       return false;
     }
-    const key = instanceKey(hb.service, hb.instanceId);
-    const prev = this.#instances.get(key);
-    if (hb.stopping) {
+    const outcome = this.#instances.record(hb, this.#now());
+    if (outcome.kind === 'refused') {
+      return false;
+    }
+    const prev = outcome.previous;
+    if (outcome.kind === 'stopped') {
       if (prev) {
-        this.#remove(key, prev, false);
+        this.#gone(prev, false);
       }
       return true;
-    }
-    if (!prev && this.#instances.size >= MAX_INSTANCES) {
-      return false;
     }
     // A first heartbeat from a process younger than two intervals counts its totals from zero;
     // an older one (met because this service restarted) only sets the baseline.
@@ -170,19 +156,6 @@ export class Station {
         this.#observer?.figureIncreased(name, delta);
       }
     }
-    this.#services.add(hb.service);
-    this.#instances.set(key, {
-      service: hb.service,
-      instanceId: hb.instanceId,
-      lastSeenMs: this.#now(),
-      intervalMs: hb.intervalMs,
-      uptimeSeconds: hb.uptimeSeconds,
-      cpuPercent: hb.cpuPercent,
-      rssBytes: hb.rssBytes,
-      heapUsedBytes: hb.heapUsedBytes,
-      heapTotalBytes: hb.heapTotalBytes,
-      figures: { ...hb.figures },
-    });
     this.#trim(hb.instanceId, 'listener', hb.figures[HEARTBEAT_FIGURES.listeners]);
     this.#trim(hb.instanceId, 'source', hb.figures[HEARTBEAT_FIGURES.sources]);
     return true;
@@ -190,13 +163,11 @@ export class Station {
 
   /** Forgets instances whose heartbeats stopped for three intervals; returns them. */
   expire(): InstanceState[] {
-    const now = this.#now();
-    const gone: InstanceState[] = [];
-    for (const [key, inst] of this.#instances) {
-      if (now - inst.lastSeenMs > 3 * inst.intervalMs + HEARTBEAT_GRACE_MS) {
-        gone.push(inst);
-        this.#remove(key, inst, true);
-      }
+    const gone = this.#instances.expired(this.#now());
+    // Each is forgotten just before it is reported, so `#gone` sees which ids are still running.
+    for (const inst of gone) {
+      this.#instances.remove(inst);
+      this.#gone(inst, true);
     }
     return gone;
   }
@@ -276,18 +247,12 @@ export class Station {
 
   /** Running instances, sorted by service then id. */
   instances(): InstanceState[] {
-    return [...this.#instances.values()].sort(
-      (a, b) => a.service.localeCompare(b.service) || a.instanceId.localeCompare(b.instanceId),
-    );
+    return this.#instances.list();
   }
 
   /** Running instances per service, with zero for services seen before. */
   instancesByService(): Map<string, number> {
-    const out = new Map<string, number>([...this.#services].sort().map((s) => [s, 0]));
-    for (const inst of this.#instances.values()) {
-      out.set(inst.service, (out.get(inst.service) ?? 0) + 1);
-    }
-    return out;
+    return this.#instances.countByService();
   }
 
   #count(role: 'listener' | 'source'): number {
@@ -332,11 +297,10 @@ export class Station {
     }
   }
 
-  #remove(key: string, inst: InstanceState, lost: boolean): void {
-    this.#instances.delete(key);
+  /** Tells the observer an instance left, after the instance table has forgotten it. */
+  #gone(inst: InstanceState, lost: boolean): void {
     let dropped = 0;
-    const sameId = [...this.#instances.values()].some((i) => i.instanceId === inst.instanceId);
-    if (!sameId) {
+    if (!this.#instances.hasInstanceId(inst.instanceId)) {
       // Its connections went with it: a crashed edge's listeners are disconnected too.
       dropped = this.#live.get(inst.instanceId)?.size ?? 0;
       this.#live.delete(inst.instanceId);
