@@ -41,7 +41,7 @@ export {
   encodeRelayDemandReply,
   decodeRelayDemandReply,
 } from './wire/codec-demand.js';
-export type { ErrorHook } from './adapters/status.js';
+export type { ErrorHook } from './adapters/bus-events.js';
 export { MemoryBus, type MemoryBusOptions } from './adapters/memory-bus.js';
 export {
   NatsBus,

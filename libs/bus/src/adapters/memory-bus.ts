@@ -4,7 +4,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import { BusClosedError, BusTimeoutError, NoRespondersError } from '../errors.js';
-import { DEFAULT_MAX_PAYLOAD, assertHeaders, encodedHeaderSize } from '../wire/headers.js';
+import { DEFAULT_MAX_PAYLOAD, encodedHeaderSize } from '../wire/headers.js';
 import type {
   Bus,
   BusCallback,
@@ -17,8 +17,9 @@ import type {
   RequestOptions,
   SubscribeOptions,
 } from '../ports.js';
-import { assertPublishSubject, assertSubscribeSubject, subjectMatches } from '../wire/subjects.js';
-import { StatusEmitter, type ErrorHook } from './status.js';
+import { assertSubscribeSubject, subjectMatches } from '../wire/subjects.js';
+import { assertCallback, assertOutgoing, assertTimeout } from './bus-args.js';
+import { BusEvents, type ErrorHook } from './bus-events.js';
 
 /** Options of `MemoryBus`. */
 export interface MemoryBusOptions {
@@ -57,13 +58,12 @@ export class MemoryBus implements Bus {
   #scheduled = false;
   #closed = false;
   #rr = new Map<string, number>();
-  #status = new StatusEmitter();
-  #onError: ErrorHook | undefined;
+  #events: BusEvents;
   #requests = new Set<(err: Error) => void>();
 
   constructor(opts: MemoryBusOptions = {}) {
     this.maxPayload = opts.maxPayload ?? DEFAULT_MAX_PAYLOAD;
-    this.#onError = opts.onError;
+    this.#events = new BusEvents(opts.onError);
   }
 
   /** Always `connected` until closed: there is no connection to lose. */
@@ -78,9 +78,7 @@ export class MemoryBus implements Bus {
   subscribe(subject: string, callback: BusCallback, opts: SubscribeOptions = {}): BusSubscription {
     this.#assertOpen();
     assertSubscribeSubject(subject);
-    if (typeof callback !== 'function') {
-      throw new TypeError('callback must be a function');
-    }
+    assertCallback(callback);
     if (opts.queue !== undefined && !/^[^\s]+$/.test(opts.queue)) {
       throw new TypeError(`invalid queue group ${JSON.stringify(opts.queue)}`);
     }
@@ -117,7 +115,7 @@ export class MemoryBus implements Bus {
   }
 
   onStatus(listener: (event: BusStatusEvent) => void): () => void {
-    return this.#status.on(listener);
+    return this.#events.on(listener);
   }
 
   async drain(): Promise<void> {
@@ -142,7 +140,7 @@ export class MemoryBus implements Bus {
     for (const reject of [...this.#requests]) {
       reject(new BusClosedError());
     }
-    this.#status.emit({ type: 'closed' }, this.#onError);
+    this.#events.emit({ type: 'closed' });
   }
 
   #assertOpen(): void {
@@ -159,8 +157,7 @@ export class MemoryBus implements Bus {
     reply: string | undefined,
   ): number {
     this.#assertOpen();
-    assertPublishSubject(subject);
-    assertHeaders(headers);
+    assertOutgoing(subject, headers);
     if (!(data instanceof Uint8Array)) {
       throw new TypeError('data must be a Uint8Array');
     }
@@ -236,20 +233,12 @@ export class MemoryBus implements Bus {
       try {
         sub.callback(msg);
       } catch (err) {
-        this.#reportError(err, msg.subject);
+        this.#events.report(err, msg.subject);
       }
     }
   }
 
-  #reportError(err: unknown, subject: string): void {
-    try {
-      this.#onError?.(err, subject);
-    } catch {
-      // A failing error hook must not break delivery to the remaining subscribers.
-    }
-  }
-
-  #request(
+  async #request(
     subject: string,
     data: Uint8Array,
     timeoutMs: number,
@@ -257,9 +246,7 @@ export class MemoryBus implements Bus {
     headers: BusHeaders | undefined,
     one: boolean,
   ): Promise<BusMsg[]> {
-    if (!(timeoutMs > 0)) {
-      return Promise.reject(new TypeError('timeoutMs must be greater than 0'));
-    }
+    assertTimeout(timeoutMs);
     return new Promise<BusMsg[]>((resolve, reject) => {
       const replies: BusMsg[] = [];
       let inbox: BusSubscription | undefined;

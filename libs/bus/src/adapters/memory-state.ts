@@ -4,7 +4,16 @@
  */
 import { StateUnavailableError } from '../errors.js';
 import type { LeaseTakeover, StateStore, TakeOverOptions } from '../ports.js';
-import { assertCounter, assertKey, assertOwner, assertTtl, isIntegerString } from './state-args.js';
+import {
+  assertCounter,
+  assertKey,
+  assertOwner,
+  assertPrefix,
+  assertTtl,
+  assertValue,
+  hashEntries,
+  isIntegerString,
+} from './state-args.js';
 
 /** Options of `MemoryStateStore`. */
 export interface MemoryStateStoreOptions {
@@ -33,9 +42,7 @@ export class MemoryStateStore implements StateStore {
   async set(key: string, value: string, ttlMs?: number): Promise<void> {
     this.#open('set');
     assertKey(key);
-    if (typeof value !== 'string') {
-      throw new TypeError('value must be a string');
-    }
+    assertValue(value);
     this.#data.set(key, { kind: 'string', value, expiresAt: this.#expiry(ttlMs) });
   }
 
@@ -67,12 +74,7 @@ export class MemoryStateStore implements StateStore {
     this.#open('setHash');
     assertKey(key);
     const expiresAt = this.#expiry(ttlMs);
-    const entries = Object.entries(fields);
-    for (const [, v] of entries) {
-      if (typeof v !== 'string') {
-        throw new TypeError('hash values must be strings');
-      }
-    }
+    const entries = hashEntries(fields);
     if (opts.replace) {
       this.#data.delete(key);
     }
@@ -195,9 +197,7 @@ export class MemoryStateStore implements StateStore {
 
   async scanKeys(prefix: string): Promise<string[]> {
     this.#open('scanKeys');
-    if (typeof prefix !== 'string') {
-      throw new TypeError('prefix must be a string');
-    }
+    assertPrefix(prefix);
     const out: string[] = [];
     for (const key of [...this.#data.keys()]) {
       if (key.startsWith(prefix) && this.#entry(key)) {

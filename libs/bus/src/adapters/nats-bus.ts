@@ -22,7 +22,7 @@ import {
   BusTimeoutError,
   NoRespondersError,
 } from '../errors.js';
-import { DEFAULT_MAX_PAYLOAD, assertHeaders, encodedHeaderSize } from '../wire/headers.js';
+import { DEFAULT_MAX_PAYLOAD, encodedHeaderSize } from '../wire/headers.js';
 import type {
   Bus,
   BusCallback,
@@ -35,8 +35,9 @@ import type {
   RequestOptions,
   SubscribeOptions,
 } from '../ports.js';
-import { StatusEmitter, type ErrorHook } from './status.js';
-import { assertPublishSubject, assertSubscribeSubject } from '../wire/subjects.js';
+import { assertSubscribeSubject } from '../wire/subjects.js';
+import { assertCallback, assertOutgoing, assertTimeout } from './bus-args.js';
+import { BusEvents, type ErrorHook } from './bus-events.js';
 
 /** Options of `NatsBus`, beyond the connection itself. */
 export interface NatsBusOptions {
@@ -112,14 +113,13 @@ export class NatsBus implements Bus {
   droppedWhileDisconnected = 0;
   #state: BusState = 'connected';
   #ending = false;
-  #status = new StatusEmitter();
-  #onError: ErrorHook | undefined;
+  #events: BusEvents;
   #bufferLimit: number;
   #buffered = 0;
 
   constructor(nc: NatsConnection, opts: NatsBusOptions = {}) {
     this.nc = nc;
-    this.#onError = opts.onError;
+    this.#events = new BusEvents(opts.onError);
     this.#bufferLimit = opts.disconnectedBufferBytes ?? 8 * 1024 * 1024;
     void this.#watchStatus();
   }
@@ -134,8 +134,7 @@ export class NatsBus implements Bus {
 
   publish(subject: string, data: Uint8Array, headers?: BusHeaders): void {
     this.#assertOpen();
-    assertPublishSubject(subject);
-    assertHeaders(headers);
+    assertOutgoing(subject, headers);
     if (this.#state === 'disconnected') {
       // Counting is approximate (nats.js may already have discarded part of it on a dial),
       // which errs on the side of dropping audio nobody would receive anyway.
@@ -152,9 +151,7 @@ export class NatsBus implements Bus {
   subscribe(subject: string, callback: BusCallback, opts: SubscribeOptions = {}): BusSubscription {
     this.#assertOpen();
     assertSubscribeSubject(subject);
-    if (typeof callback !== 'function') {
-      throw new TypeError('callback must be a function');
-    }
+    assertCallback(callback);
     const sub = this.#call(() =>
       this.nc.subscribe(subject, {
         ...(opts.queue !== undefined ? { queue: opts.queue } : {}),
@@ -162,13 +159,13 @@ export class NatsBus implements Bus {
         // throw here would tear down the connection; each call is isolated instead.
         callback: (err, msg) => {
           if (err) {
-            this.#report(err, subject);
+            this.#events.report(err, subject);
             return;
           }
           try {
             callback(this.#wrap(msg));
           } catch (e) {
-            this.#report(e, msg.subject);
+            this.#events.report(e, msg.subject);
           }
         },
       }),
@@ -231,7 +228,7 @@ export class NatsBus implements Bus {
   }
 
   onStatus(listener: (event: BusStatusEvent) => void): () => void {
-    return this.#status.on(listener);
+    return this.#events.on(listener);
   }
 
   async drain(): Promise<void> {
@@ -262,11 +259,8 @@ export class NatsBus implements Bus {
 
   #checkRequest(subject: string, timeoutMs: number, headers: BusHeaders | undefined): void {
     this.#assertOpen();
-    assertPublishSubject(subject);
-    assertHeaders(headers);
-    if (!(timeoutMs > 0)) {
-      throw new TypeError('timeoutMs must be greater than 0');
-    }
+    assertOutgoing(subject, headers);
+    assertTimeout(timeoutMs);
     if (this.#state === 'disconnected') {
       // Waiting out the timeout would only delay the caller: the request cannot be answered.
       throw new BusRequestError(subject, 'not connected');
@@ -313,25 +307,17 @@ export class NatsBus implements Bus {
     };
   }
 
-  #report(err: unknown, subject: string): void {
-    try {
-      this.#onError?.(err, subject);
-    } catch {
-      // A failing error hook must not break message dispatch.
-    }
-  }
-
   async #watchStatus(): Promise<void> {
     void this.nc.closed().then(() => {
       this.#state = 'closed';
-      this.#status.emit({ type: 'closed' }, this.#onError);
+      this.#events.emit({ type: 'closed' });
     });
     for await (const s of this.nc.status()) {
       switch (s.type) {
         case 'disconnect':
           this.#state = 'disconnected';
           this.#buffered = 0;
-          this.#status.emit({ type: 'disconnected', server: s.server }, this.#onError);
+          this.#events.emit({ type: 'disconnected', server: s.server });
           break;
         case 'reconnecting':
           // nats.js resets its outbound buffer before each dial, so the budget starts over.
@@ -340,7 +326,7 @@ export class NatsBus implements Bus {
         case 'reconnect':
           this.#state = 'connected';
           this.#buffered = 0;
-          this.#status.emit({ type: 'reconnected', server: s.server }, this.#onError);
+          this.#events.emit({ type: 'reconnected', server: s.server });
           break;
         default:
           break;

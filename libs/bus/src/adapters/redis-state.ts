@@ -5,8 +5,17 @@
 import { Redis, type RedisOptions } from 'ioredis';
 import { StateUnavailableError } from '../errors.js';
 import type { LeaseTakeover, StateStore, TakeOverOptions } from '../ports.js';
-import type { ErrorHook } from './status.js';
-import { assertCounter, assertKey, assertOwner, assertTtl, isIntegerString } from './state-args.js';
+import type { ErrorHook } from './bus-events.js';
+import {
+  assertCounter,
+  assertKey,
+  assertOwner,
+  assertPrefix,
+  assertTtl,
+  assertValue,
+  hashEntries,
+  isIntegerString,
+} from './state-args.js';
 
 /** Options of `connectRedisStateStore()`. */
 export interface ConnectRedisOptions {
@@ -128,9 +137,7 @@ export class RedisStateStore implements StateStore {
 
   async set(key: string, value: string, ttlMs?: number): Promise<void> {
     assertKey(key);
-    if (typeof value !== 'string') {
-      throw new TypeError('value must be a string');
-    }
+    assertValue(value);
     if (ttlMs === undefined) {
       await this.#run('set', () => this.redis.set(key, value));
       return;
@@ -160,12 +167,7 @@ export class RedisStateStore implements StateStore {
     if (ttlMs !== undefined) {
       assertTtl(ttlMs);
     }
-    const entries = Object.entries(fields);
-    for (const [, v] of entries) {
-      if (typeof v !== 'string') {
-        throw new TypeError('hash values must be strings');
-      }
-    }
+    const entries = hashEntries(fields);
     await this.#run('setHash', async () => {
       const tx = this.redis.multi();
       if (opts.replace) {
@@ -272,9 +274,7 @@ export class RedisStateStore implements StateStore {
   }
 
   async scanKeys(prefix: string): Promise<string[]> {
-    if (typeof prefix !== 'string') {
-      throw new TypeError('prefix must be a string');
-    }
+    assertPrefix(prefix);
     const match = `${prefix.replace(/[*?[\]\\]/g, '\\$&')}*`;
     const seen = new Set<string>();
     let cursor = '0';

@@ -43,6 +43,31 @@ export function assertCounter(value: number): void {
   }
 }
 
+/** Plain values are strings. */
+export function assertValue(value: string): void {
+  if (typeof value !== 'string') {
+    throw new TypeError('value must be a string');
+  }
+}
+
+/** Key prefixes of scans and sums are strings. */
+export function assertPrefix(prefix: string): void {
+  if (typeof prefix !== 'string') {
+    throw new TypeError('prefix must be a string');
+  }
+}
+
+/** The fields of a hash as entries, once every value is checked to be a string. */
+export function hashEntries(fields: Record<string, string>): [string, string][] {
+  const entries = Object.entries(fields);
+  for (const [, v] of entries) {
+    if (typeof v !== 'string') {
+      throw new TypeError('hash values must be strings');
+    }
+  }
+  return entries;
+}
+
 /** True for a canonical decimal integer string within the safe range. */
 export function isIntegerString(value: string): boolean {
   return INT_RE.test(value) && Number.isSafeInteger(Number(value));

@@ -3,21 +3,7 @@
  * the ingest's reply. Decoders validate every field; nothing here does I/O.
  */
 import type { RelayDemand, RelayDemandReply } from './messages.js';
-import {
-  Fields,
-  MESSAGE_VERSION,
-  checkOutgoing,
-  compact,
-  jsonBytes,
-  parseJsonMessage,
-  type Obj,
-} from './validate.js';
-
-function encode(tag: string, body: Obj, read: (o: Obj) => unknown): Uint8Array {
-  const wire = { v: MESSAGE_VERSION, t: tag, ...compact(body) };
-  checkOutgoing(() => read(wire));
-  return jsonBytes(wire);
-}
+import { Fields, jsonCodec, type Obj } from './validate.js';
 
 const fDemand = new Fields('RelayDemand');
 
@@ -29,15 +15,13 @@ function readDemand(o: Obj): RelayDemand {
   };
 }
 
+const relayDemandCodec = jsonCodec('relay-demand', fDemand, readDemand);
+
 /** Encodes a relay demand. Throws `TypeError` on invalid fields. */
-export function encodeRelayDemand(msg: RelayDemand): Uint8Array {
-  return encode('relay-demand', { ...msg }, readDemand);
-}
+export const encodeRelayDemand = relayDemandCodec.encode;
 
 /** Decodes a relay demand. Throws `MessageDecodeError` or `UnsupportedMessageVersionError`. */
-export function decodeRelayDemand(bytes: Uint8Array): RelayDemand {
-  return readDemand(parseJsonMessage(fDemand, 'relay-demand', bytes));
-}
+export const decodeRelayDemand = relayDemandCodec.decode;
 
 const fReply = new Fields('RelayDemandReply');
 
@@ -49,12 +33,10 @@ function readReply(o: Obj): RelayDemandReply {
   };
 }
 
+const relayDemandReplyCodec = jsonCodec('relay-demand-reply', fReply, readReply);
+
 /** Encodes an ingest's answer to a relay demand. */
-export function encodeRelayDemandReply(msg: RelayDemandReply): Uint8Array {
-  return encode('relay-demand-reply', { ...msg }, readReply);
-}
+export const encodeRelayDemandReply = relayDemandReplyCodec.encode;
 
 /** Decodes an ingest's answer to a relay demand. */
-export function decodeRelayDemandReply(bytes: Uint8Array): RelayDemandReply {
-  return readReply(parseJsonMessage(fReply, 'relay-demand-reply', bytes));
-}
+export const decodeRelayDemandReply = relayDemandReplyCodec.decode;

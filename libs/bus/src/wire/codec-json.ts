@@ -13,21 +13,7 @@ import type {
   TitleEntry,
 } from './messages.js';
 import { CTL_KINDS, type CtlKind, type EvtKind } from './subjects.js';
-import {
-  Fields,
-  MESSAGE_VERSION,
-  checkOutgoing,
-  compact,
-  jsonBytes,
-  parseJsonMessage,
-  type Obj,
-} from './validate.js';
-
-function encode(tag: string, body: Obj, read: (o: Obj) => unknown): Uint8Array {
-  const wire = { v: MESSAGE_VERSION, t: tag, ...compact(body) };
-  checkOutgoing(() => read(wire));
-  return jsonBytes(wire);
-}
+import { Fields, compact, jsonCodec, type Obj } from './validate.js';
 
 // ---- TitleChange --------------------------------------------------------------------------
 
@@ -52,15 +38,13 @@ function readTitleChange(o: Obj): TitleChange {
   });
 }
 
+const titleChangeCodec = jsonCodec('title-change', fTitle, readTitleChange);
+
 /** Encodes a title change for `<prefix>.meta.<m>`. Throws `TypeError` on invalid fields. */
-export function encodeTitleChange(msg: TitleChange): Uint8Array {
-  return encode('title-change', { ...msg }, readTitleChange);
-}
+export const encodeTitleChange = titleChangeCodec.encode;
 
 /** Decodes a title change. Throws `MessageDecodeError` or `UnsupportedMessageVersionError`. */
-export function decodeTitleChange(bytes: Uint8Array): TitleChange {
-  return readTitleChange(parseJsonMessage(fTitle, 'title-change', bytes));
-}
+export const decodeTitleChange = titleChangeCodec.decode;
 
 // ---- BurstRequest -------------------------------------------------------------------------
 
@@ -74,15 +58,13 @@ function readBurstRequest(o: Obj): BurstRequest {
   });
 }
 
+const burstRequestCodec = jsonCodec('burst-request', fBurstReq, readBurstRequest);
+
 /** Encodes a burst request for `<prefix>.burst.<m>`. */
-export function encodeBurstRequest(msg: BurstRequest): Uint8Array {
-  return encode('burst-request', { ...msg }, readBurstRequest);
-}
+export const encodeBurstRequest = burstRequestCodec.encode;
 
 /** Decodes a burst request. */
-export function decodeBurstRequest(bytes: Uint8Array): BurstRequest {
-  return readBurstRequest(parseJsonMessage(fBurstReq, 'burst-request', bytes));
-}
+export const decodeBurstRequest = burstRequestCodec.decode;
 
 // ---- ControlCommand -----------------------------------------------------------------------
 
@@ -124,15 +106,13 @@ export function ctlKindOf(cmd: ControlCommand): CtlKind {
   return cmd.type;
 }
 
+const controlCommandCodec = jsonCodec('ctl-command', fCmd, readCommand);
+
 /** Encodes an admin command for `<prefix>.ctl.<type>`. */
-export function encodeControlCommand(cmd: ControlCommand): Uint8Array {
-  return encode('ctl-command', { ...cmd }, readCommand);
-}
+export const encodeControlCommand = controlCommandCodec.encode;
 
 /** Decodes an admin command. */
-export function decodeControlCommand(bytes: Uint8Array): ControlCommand {
-  return readCommand(parseJsonMessage(fCmd, 'ctl-command', bytes));
-}
+export const decodeControlCommand = controlCommandCodec.decode;
 
 // ---- ControlReply -------------------------------------------------------------------------
 
@@ -189,15 +169,13 @@ function readReply(o: Obj): ControlReply {
   }
 }
 
+const controlReplyCodec = jsonCodec('ctl-reply', fReply, readReply);
+
 /** Encodes the answer to an admin command. */
-export function encodeControlReply(reply: ControlReply): Uint8Array {
-  return encode('ctl-reply', { ...reply }, readReply);
-}
+export const encodeControlReply = controlReplyCodec.encode;
 
 /** Decodes the answer to an admin command. */
-export function decodeControlReply(bytes: Uint8Array): ControlReply {
-  return readReply(parseJsonMessage(fReply, 'ctl-reply', bytes));
-}
+export const decodeControlReply = controlReplyCodec.decode;
 
 // ---- ConnectionEvent ----------------------------------------------------------------------
 
@@ -227,15 +205,13 @@ export function evtKindOf(evt: Pick<ConnectionEvent, 'role' | 'action'>): EvtKin
   return `${evt.role}-${evt.action}`;
 }
 
+const connectionEventCodec = jsonCodec('connection-event', fEvt, readEvent);
+
 /** Encodes a connection event for `<prefix>.evt.<role>-<action>`. */
-export function encodeConnectionEvent(evt: ConnectionEvent): Uint8Array {
-  return encode('connection-event', { ...evt }, readEvent);
-}
+export const encodeConnectionEvent = connectionEventCodec.encode;
 
 /** Decodes a connection event. */
-export function decodeConnectionEvent(bytes: Uint8Array): ConnectionEvent {
-  return readEvent(parseJsonMessage(fEvt, 'connection-event', bytes));
-}
+export const decodeConnectionEvent = connectionEventCodec.decode;
 
 // ---- ServiceHeartbeat ---------------------------------------------------------------------
 
@@ -278,12 +254,10 @@ function readHeartbeat(o: Obj): ServiceHeartbeat {
   });
 }
 
+const serviceHeartbeatCodec = jsonCodec('service-heartbeat', fBeat, readHeartbeat);
+
 /** Encodes a service heartbeat for `<prefix>.stats.heartbeat`. Throws `TypeError` when invalid. */
-export function encodeServiceHeartbeat(msg: ServiceHeartbeat): Uint8Array {
-  return encode('service-heartbeat', { ...msg }, readHeartbeat);
-}
+export const encodeServiceHeartbeat = serviceHeartbeatCodec.encode;
 
 /** Decodes a service heartbeat. */
-export function decodeServiceHeartbeat(bytes: Uint8Array): ServiceHeartbeat {
-  return readHeartbeat(parseJsonMessage(fBeat, 'service-heartbeat', bytes));
-}
+export const decodeServiceHeartbeat = serviceHeartbeatCodec.decode;

@@ -169,3 +169,32 @@ export function compact<T extends Obj>(o: T): T {
   }
   return out as T;
 }
+
+/** The encoder and decoder of one versioned (`v`), tagged (`t`) JSON message type. */
+export interface JsonCodec<T> {
+  /** Encodes a message. Throws `TypeError` on invalid fields. */
+  encode(msg: T): Uint8Array;
+  /** Decodes a message. Throws `MessageDecodeError` or `UnsupportedMessageVersionError`. */
+  decode(bytes: Uint8Array): T;
+}
+
+/**
+ * Builds the codec of a JSON message from its field reader, which checks outgoing messages as
+ * well as incoming ones, so both sides refuse exactly the same fields.
+ */
+export function jsonCodec<T extends object>(
+  tag: string,
+  f: Fields,
+  read: (o: Obj) => T,
+): JsonCodec<T> {
+  return {
+    encode(msg: T): Uint8Array {
+      const wire = { v: MESSAGE_VERSION, t: tag, ...compact({ ...msg } as Obj) };
+      checkOutgoing(() => read(wire));
+      return jsonBytes(wire);
+    },
+    decode(bytes: Uint8Array): T {
+      return read(parseJsonMessage(f, tag, bytes));
+    },
+  };
+}
