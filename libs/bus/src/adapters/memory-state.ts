@@ -9,6 +9,7 @@ import {
   assertKey,
   assertOwner,
   assertPrefix,
+  assertTakeOver,
   assertTtl,
   assertValue,
   hashEntries,
@@ -146,11 +147,7 @@ export class MemoryStateStore implements StateStore {
     ttlMs: number,
     opts: TakeOverOptions = {},
   ): Promise<LeaseTakeover> {
-    assertOwner(owner);
-    assertTtl(ttlMs);
-    if (opts.from !== undefined) {
-      assertOwner(opts.from);
-    }
+    assertTakeOver(owner, ttlMs, opts);
     const current = this.#string('takeOverLease', key)?.value ?? null;
     const allowed =
       opts.force === true || current === null || current === owner || current === opts.from;

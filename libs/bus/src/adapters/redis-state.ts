@@ -11,6 +11,7 @@ import {
   assertKey,
   assertOwner,
   assertPrefix,
+  assertTakeOver,
   assertTtl,
   assertValue,
   hashEntries,
@@ -226,11 +227,7 @@ export class RedisStateStore implements StateStore {
     opts: TakeOverOptions = {},
   ): Promise<LeaseTakeover> {
     assertKey(key);
-    assertOwner(owner);
-    assertTtl(ttlMs);
-    if (opts.from !== undefined) {
-      assertOwner(opts.from);
-    }
+    assertTakeOver(owner, ttlMs, opts);
     const args = [owner, ttlMs, opts.force ? '1' : '0', opts.from !== undefined ? '1' : '0'];
     const r = (await this.#run('takeOverLease', () =>
       this.redis.eval(TAKE_OVER, 1, key, ...args, opts.from ?? ''),

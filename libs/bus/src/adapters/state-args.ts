@@ -2,6 +2,7 @@
  * Argument checks shared by both `StateStore` adapters, so they refuse the same inputs with
  * the same `TypeError`. Pure: no I/O.
  */
+import type { TakeOverOptions } from '../ports.js';
 
 const INT_RE = /^-?(0|[1-9][0-9]*)$/;
 
@@ -33,6 +34,15 @@ export function assertTtl(ttlMs: number): void {
 export function assertOwner(owner: string): void {
   if (typeof owner !== 'string' || owner.length === 0) {
     throw new TypeError('lease owner must be a non-empty string');
+  }
+}
+
+/** A lease is taken over for a valid owner and TTL, from a valid owner when one is named. */
+export function assertTakeOver(owner: string, ttlMs: number, opts: TakeOverOptions): void {
+  assertOwner(owner);
+  assertTtl(ttlMs);
+  if (opts.from !== undefined) {
+    assertOwner(opts.from);
   }
 }
 
