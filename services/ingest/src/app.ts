@@ -82,7 +82,6 @@ const STOP_RELEASE_TIMEOUT_MS = 3_000;
 export function createIngest(deps: IngestDeps): IngestApp {
   const { settings } = deps;
   const log = deps.log.child({ component: 'ingest' });
-  // The composition: each part receives exactly what it uses.
   const { bus, state, instanceId } = deps;
   const now = deps.now ?? Date.now;
   const subjects = new Subjects(settings.subjectPrefix);
@@ -92,62 +91,22 @@ export function createIngest(deps: IngestDeps): IngestApp {
   const throttle = new AuthThrottle({ now });
   const limiter = new LogLimiter(10_000, now);
   const totals = { bytesIn: 0 };
-  const rootLog = deps.log;
-  const sessionDeps: SessionDeps = {
-    bus,
-    state,
-    subjects,
-    keys,
-    log: rootLog,
-    limiter,
-    metrics,
-    instanceId,
-    now,
-    settings,
-    sessions,
-    totals,
-  };
+  // What most parts use. Each part declares the subset it needs in its own options type.
+  const common = { bus, state, subjects, keys, log: deps.log, limiter, instanceId, now, settings };
+  const sessionDeps: SessionDeps = { ...common, metrics, sessions, totals };
   const openSession: OpenSession = (init) => new SourceSession(sessionDeps, init);
-  const admission = new Admission({
-    bus,
-    state,
-    subjects,
-    keys,
-    log: rootLog,
-    limiter,
-    instanceId,
-    now,
-    settings,
-    sessions,
-  });
-  const doors: SourceDoorDeps = {
-    log: rootLog,
-    settings,
-    metrics,
-    throttle,
-    admission,
-    openSession,
-  };
-  const control: ControlDeps = {
-    bus,
-    state,
-    subjects,
-    keys,
-    log: rootLog,
-    instanceId,
-    settings,
-    sessions,
-  };
+  const admission = new Admission({ ...common, sessions });
+  const doors: SourceDoorDeps = { ...common, metrics, throttle, admission, openSession };
+  const control: ControlDeps = { ...common, sessions };
   const adminCgi: AdminCgiDeps = {
-    log: rootLog,
-    settings,
+    ...common,
     metrics,
     throttle,
     sessions,
     updateTitle: (mount, title, url, charset) => updateTitle(control, mount, title, url, charset),
   };
   // Relays and file loops feed sessions like any source, from leases nobody else holds.
-  const feeders = { log: rootLog, now, settings, admission, openSession };
+  const feeders = { ...common, admission, openSession };
   const health = express();
   health.disable('x-powered-by');
   health.use(
