@@ -5,18 +5,36 @@
  */
 import type { Socket } from 'node:net';
 import { normaliseMountName, parseBasicAuth, type ParsedHead } from '@penguincast/icy';
-import { endThenDestroy } from '@penguincast/runtime';
+import { endThenDestroy, type AuthThrottle } from '@penguincast/runtime';
+import type { Logger } from 'pino';
 import { checkTitleUpdatePassword } from './auth.js';
-import type { IngestContext } from './context.js';
-import { DEFAULT_TITLE_CHARSET, updateTitle } from './control.js';
+import type { IngestConfig } from './config.js';
+import { DEFAULT_TITLE_CHARSET, type UpdateTitle } from './control.js';
 import {
   IngestError,
   SourceAuthError,
   SourceNotFoundError,
   UnsupportedRequestError,
 } from './errors.js';
-import { UNLISTED_MOUNT_LABEL } from './metrics.js';
+import type { LocalSessions } from './local-sessions.js';
+import { UNLISTED_MOUNT_LABEL, type IngestMetrics } from './metrics.js';
 import { refuse } from './source-connection.js';
+
+/** What `admin.cgi` needs from its app. */
+export interface AdminCgiDeps {
+  /** The service's logger. */
+  log: Logger;
+  /** Mounts, passwords and the default SHOUTcast mount. */
+  settings: IngestConfig;
+  /** The counter of refused credentials. */
+  metrics: Pick<IngestMetrics, 'authFailures'>;
+  /** Failed-authentication counts per client address. */
+  throttle: AuthThrottle;
+  /** The sources live on this instance. */
+  sessions: Pick<LocalSessions, 'all'>;
+  /** Sets a mount's title wherever its source is. */
+  updateTitle: UpdateTitle;
+}
 
 /** Icecast's body for a successful metadata update. */
 export const METADATA_SUCCESS_XML =
@@ -76,37 +94,37 @@ function xmlResponse(body: string): Buffer {
  * The mount a title update without `mount=` means: the SHOUTcast source live on this instance
  * (SHOUTcast v1 knows one stream per server), else the default SHOUTcast mount.
  */
-function defaultMount(ctx: IngestContext): string {
-  return ctx.sessions.all().find((s) => s.shoutcast)?.mount ?? ctx.settings.shoutcastMount;
+function defaultMount(deps: AdminCgiDeps): string {
+  return deps.sessions.all().find((s) => s.shoutcast)?.mount ?? deps.settings.shoutcastMount;
 }
 
 /** Handles `GET /admin.cgi`; never throws. */
 export async function handleAdminCgi(
-  ctx: IngestContext,
+  deps: AdminCgiDeps,
   socket: Socket,
   head: ParsedHead,
   ip: string,
 ): Promise<void> {
-  const log = ctx.log.child({ component: 'admin-cgi' });
+  const log = deps.log.child({ component: 'admin-cgi' });
   try {
     const mode = head.query.get('mode');
     if (mode !== 'updinfo') {
       throw new UnsupportedRequestError('Unsupported admin.cgi mode');
     }
     const rawMount = head.query.get('mount');
-    const mount = rawMount ? normaliseMountName(rawMount) : defaultMount(ctx);
+    const mount = rawMount ? normaliseMountName(rawMount) : defaultMount(deps);
     const basic = parseBasicAuth(head.headers.get('authorization'));
     const password = head.query.get('pass') ?? basic?.password ?? '';
     const user = head.query.has('pass') ? undefined : basic?.user;
-    if (!checkTitleUpdatePassword(ctx.settings, mount, password, user)) {
-      const label = ctx.settings.mounts.has(mount) ? mount : UNLISTED_MOUNT_LABEL;
-      ctx.metrics.authFailures.labels(label).inc();
-      const delayMs = ctx.throttle.fail(ip);
+    if (!checkTitleUpdatePassword(deps.settings, mount, password, user)) {
+      const label = deps.settings.mounts.has(mount) ? mount : UNLISTED_MOUNT_LABEL;
+      deps.metrics.authFailures.labels(label).inc();
+      const delayMs = deps.throttle.fail(ip);
       log.info({ mount: label, ip, delayMs }, 'title update refused: bad password');
       refuse(socket, new SourceAuthError(), delayMs);
       return;
     }
-    ctx.throttle.succeed(ip);
+    deps.throttle.succeed(ip);
     const song = rawQueryParam(head.target, 'song');
     const artist = rawQueryParam(head.target, 'artist');
     const titleOnly = rawQueryParam(head.target, 'title');
@@ -115,8 +133,7 @@ export async function handleAdminCgi(
     const url = rawQueryParam(head.target, 'url');
     // `charset=` with no value names no charset: the default, not an empty one.
     const charset = head.query.get('charset') || DEFAULT_TITLE_CHARSET;
-    const updated = await updateTitle(
-      ctx,
+    const updated = await deps.updateTitle(
       mount,
       title.slice(0, MAX_TITLE_CHARS),
       url?.slice(0, 1024),

@@ -25,11 +25,11 @@ import {
   type ServiceApp,
   type ServiceDeps,
 } from '@penguincast/runtime';
-import { handleAdminCgi } from './admin-cgi.js';
+import { handleAdminCgi, type AdminCgiDeps } from './admin-cgi.js';
+import { Admission } from './admission.js';
 import { AuthThrottle } from '@penguincast/runtime';
 import type { IngestConfig } from './config.js';
-import type { IngestContext } from './context.js';
-import { subscribeControl } from './control.js';
+import { subscribeControl, updateTitle, type ControlDeps } from './control.js';
 import { clientAddress, normaliseAddress, proxiedAddress } from './forwarded.js';
 import { handleHttpSource } from './http-source.js';
 import { LocalSessions } from './local-sessions.js';
@@ -37,7 +37,9 @@ import { LogLimiter } from './log-limiter.js';
 import { createIngestMetrics } from './metrics.js';
 import { startFileLoops, type FileLoop } from './file-loop.js';
 import { Relays } from './relay/relays.js';
+import { SourceSession, type OpenSession, type SessionDeps } from './session.js';
 import { handleShoutcastSource } from './shoutcast-source.js';
+import type { SourceDoorDeps } from './source-connection.js';
 
 /** What `createIngest` needs. */
 export interface IngestDeps extends ServiceDeps {
@@ -80,21 +82,31 @@ const STOP_RELEASE_TIMEOUT_MS = 3_000;
 export function createIngest(deps: IngestDeps): IngestApp {
   const { settings } = deps;
   const log = deps.log.child({ component: 'ingest' });
-  const ctx: IngestContext = {
-    settings,
-    log: deps.log,
-    bus: deps.bus,
-    state: deps.state,
-    subjects: new Subjects(settings.subjectPrefix),
-    keys: new Keys(settings.keyPrefix),
-    metrics: createIngestMetrics(deps.registry),
-    instanceId: deps.instanceId,
-    sessions: new LocalSessions(),
-    throttle: new AuthThrottle(deps.now ? { now: deps.now } : {}),
-    limiter: new LogLimiter(10_000, deps.now),
-    totals: { bytesIn: 0 },
-    now: deps.now ?? Date.now,
+  const { bus, state, instanceId } = deps;
+  const now = deps.now ?? Date.now;
+  const subjects = new Subjects(settings.subjectPrefix);
+  const keys = new Keys(settings.keyPrefix);
+  const metrics = createIngestMetrics(deps.registry);
+  const sessions = new LocalSessions();
+  const throttle = new AuthThrottle({ now });
+  const limiter = new LogLimiter(10_000, now);
+  const totals = { bytesIn: 0 };
+  // What most parts use. Each part declares the subset it needs in its own options type.
+  const common = { bus, state, subjects, keys, log: deps.log, limiter, instanceId, now, settings };
+  const sessionDeps: SessionDeps = { ...common, metrics, sessions, totals };
+  const openSession: OpenSession = (init) => new SourceSession(sessionDeps, init);
+  const admission = new Admission({ ...common, sessions });
+  const doors: SourceDoorDeps = { ...common, metrics, throttle, admission, openSession };
+  const control: ControlDeps = { ...common, sessions };
+  const adminCgi: AdminCgiDeps = {
+    ...common,
+    metrics,
+    throttle,
+    sessions,
+    updateTitle: (mount, title, url, charset) => updateTitle(control, mount, title, url, charset),
   };
+  // Relays and file loops feed sessions like any source, from leases nobody else holds.
+  const feeders = { ...common, admission, openSession };
   const health = express();
   health.disable('x-powered-by');
   health.use(
@@ -103,7 +115,7 @@ export function createIngest(deps: IngestDeps): IngestApp {
       {
         name: 'state',
         check: async () => {
-          await deps.state.get(ctx.keys.serverStart());
+          await deps.state.get(keys.serverStart());
           return true;
         },
       },
@@ -113,7 +125,7 @@ export function createIngest(deps: IngestDeps): IngestApp {
   let sourceServer: NetServer | undefined;
   let shoutcastServer: NetServer | undefined;
   let subscriptions: BusSubscription[] = [];
-  const relays = new Relays(ctx);
+  const relays = new Relays({ ...feeders, bus, subjects, instanceId });
   let fileLoops: FileLoop[] = [];
   let port = 0;
   let shoutcastPort = 0;
@@ -147,10 +159,10 @@ export function createIngest(deps: IngestDeps): IngestApp {
     if (head.method === 'PUT' || head.method === 'SOURCE') {
       // Body bytes must wait for the session: a flowing socket without a reader loses them.
       socket.pause();
-      run(handleHttpSource(ctx, socket, head, ip));
+      run(handleHttpSource(doors, socket, head, ip));
     } else if (head.path === '/admin.cgi') {
       if (head.method === 'GET') {
-        run(handleAdminCgi(ctx, socket, head, ip));
+        run(handleAdminCgi(adminCgi, socket, head, ip));
       } else {
         endThenDestroy(socket, methodNotAllowedResponse(['GET']));
       }
@@ -165,7 +177,7 @@ export function createIngest(deps: IngestDeps): IngestApp {
       socket.destroy();
       return;
     }
-    handleShoutcastSource(ctx, socket, normaliseAddress(remoteAddress));
+    handleShoutcastSource(doors, socket, normaliseAddress(remoteAddress));
   };
 
   /**
@@ -229,20 +241,20 @@ export function createIngest(deps: IngestDeps): IngestApp {
       return shoutcastPort;
     },
     get liveSources() {
-      return ctx.sessions.size;
+      return sessions.size;
     },
     relayedMounts: () => relays.mounts(),
     heartbeatFigures() {
       return {
-        [HEARTBEAT_FIGURES.sources]: ctx.sessions.size,
-        [HEARTBEAT_FIGURES.bytesReceived]: ctx.totals.bytesIn,
+        [HEARTBEAT_FIGURES.sources]: sessions.size,
+        [HEARTBEAT_FIGURES.bytesReceived]: totals.bytesIn,
       };
     },
     async start() {
-      subscriptions = subscribeControl(ctx);
+      subscriptions = subscribeControl(control);
       // Relays and file loops feed sessions like any source; they start before the ports open.
       relays.start();
-      fileLoops = startFileLoops(ctx);
+      fileLoops = startFileLoops(feeders);
       if (!settings.listen) {
         return;
       }
@@ -263,7 +275,7 @@ export function createIngest(deps: IngestDeps): IngestApp {
         .map((s) => closeServer(s));
       // Runners first, so none of them starts a new session while the others are ended.
       const managed = [relays.stop(), ...fileLoops.map((l) => l.stop())];
-      const ending = [...managed, ...ctx.sessions.all().map((s) => s.kill('shutdown'))];
+      const ending = [...managed, ...sessions.all().map((s) => s.kill('shutdown'))];
       for (const socket of open) {
         socket.destroy();
       }

@@ -229,6 +229,9 @@ export function mountSettings(cfg: IngestConfig, mount: string): IngestMountSett
 }
 
 /** The burst size of `mount`: its own, or the server's for unlisted mounts. */
-export function burstSizeOf(cfg: IngestConfig, mount: string): number {
+export function burstSizeOf(
+  cfg: Pick<IngestConfig, 'mounts' | 'defaultBurstSize'>,
+  mount: string,
+): number {
   return cfg.mounts.get(mount)?.burstSize ?? cfg.defaultBurstSize;
 }

@@ -9,13 +9,47 @@ import {
   decodeControlReply,
   encodeControlCommand,
   encodeControlReply,
+  type Bus,
   type BusMsg,
   type BusSubscription,
   type ControlReply,
+  type Keys,
+  type StateStore,
+  type Subjects,
 } from '@penguincast/bus';
 import { normaliseMountName } from '@penguincast/icy';
-import type { IngestContext } from './context.js';
+import type { Logger } from 'pino';
+import type { IngestConfig } from './config.js';
 import { parseLeaseOwner } from './lease.js';
+import type { LocalSessions } from './local-sessions.js';
+
+/** What the control commands need from their app. */
+export interface ControlDeps {
+  /** The bus commands arrive and are forwarded on. */
+  bus: Bus;
+  /** Subject builders of this cluster. */
+  subjects: Subjects;
+  /** Key builders of this cluster (the mount lease names the holder). */
+  keys: Keys;
+  /** The store holding mount leases. */
+  state: StateStore;
+  /** The service's logger. */
+  log: Logger;
+  /** The sources live on this instance. */
+  sessions: Pick<LocalSessions, 'get'>;
+  /** Id of this process, named in replies. */
+  instanceId: string;
+  /** How long a forwarded title update waits for the holder. */
+  settings: Pick<IngestConfig, 'killTimeoutMs'>;
+}
+
+/** Sets a mount's title wherever its source is; false when no source holds the mount. */
+export type UpdateTitle = (
+  mount: string,
+  title: string,
+  url: string | undefined,
+  charset: string,
+) => Promise<boolean>;
 
 /** The charset recorded with titles whose sender named none. */
 export const DEFAULT_TITLE_CHARSET = 'UTF-8';
@@ -33,8 +67,8 @@ function respond(msg: BusMsg, reply: ControlReply): void {
 }
 
 /** Subscribes to the commands ingest serves; returns the subscriptions to end on stop. */
-export function subscribeControl(ctx: IngestContext): BusSubscription[] {
-  const log = ctx.log.child({ component: 'control' });
+export function subscribeControl(deps: ControlDeps): BusSubscription[] {
+  const log = deps.log.child({ component: 'control' });
   const handle = (msg: BusMsg): void => {
     let cmd;
     try {
@@ -47,25 +81,25 @@ export function subscribeControl(ctx: IngestContext): BusSubscription[] {
       return;
     }
     const mount = mountOf(cmd.mount);
-    const session = mount === undefined ? undefined : ctx.sessions.get(mount);
+    const session = mount === undefined ? undefined : deps.sessions.get(mount);
     if (session === undefined) {
       return;
     }
     if (cmd.type === 'metadata-update') {
       // An empty charset names none, like an absent one (the bus refuses an empty charset).
       session.setTitle(cmd.title, cmd.url, cmd.charset || DEFAULT_TITLE_CHARSET, 'control');
-      respond(msg, { type: 'metadata-update', instanceId: ctx.instanceId, updated: true });
+      respond(msg, { type: 'metadata-update', instanceId: deps.instanceId, updated: true });
       return;
     }
     session.log.info('source killed by a control command');
     // The down announcement is published inside kill(), before this reply, so whoever waits
     // for the reply sees the old source gone first.
     void session.kill('killed');
-    respond(msg, { type: 'kill-source', instanceId: ctx.instanceId, killed: true });
+    respond(msg, { type: 'kill-source', instanceId: deps.instanceId, killed: true });
   };
   return [
-    ctx.bus.subscribe(ctx.subjects.ctl('metadata-update'), handle),
-    ctx.bus.subscribe(ctx.subjects.ctl('kill-source'), handle),
+    deps.bus.subscribe(deps.subjects.ctl('metadata-update'), handle),
+    deps.bus.subscribe(deps.subjects.ctl('kill-source'), handle),
   ];
 }
 
@@ -74,25 +108,28 @@ export function subscribeControl(ctx: IngestContext): BusSubscription[] {
  * `metadata-update` request to the holder. Resolves false when no source holds the mount.
  */
 export async function updateTitle(
-  ctx: IngestContext,
+  deps: ControlDeps,
   mount: string,
   title: string,
   url: string | undefined,
   charset: string,
 ): Promise<boolean> {
-  const local = ctx.sessions.get(mount);
+  const local = deps.sessions.get(mount);
   if (local !== undefined) {
     local.setTitle(title, url, charset, 'admin.cgi');
     return true;
   }
   let holder: string | null;
   try {
-    holder = await ctx.state.leaseOwner(ctx.keys.mountLease(mount));
+    holder = await deps.state.leaseOwner(deps.keys.mountLease(mount));
   } catch {
     // Without Redis the holder is unknown; the request below still reaches it if it exists.
     holder = '';
   }
-  if (holder === null || (holder !== '' && parseLeaseOwner(holder).instanceId === ctx.instanceId)) {
+  if (
+    holder === null ||
+    (holder !== '' && parseLeaseOwner(holder).instanceId === deps.instanceId)
+  ) {
     return false;
   }
   const cmd = encodeControlCommand({
@@ -103,8 +140,8 @@ export async function updateTitle(
     ...(url ? { url } : {}),
   });
   try {
-    const reply = await ctx.bus.request(ctx.subjects.ctl('metadata-update'), cmd, {
-      timeoutMs: ctx.settings.killTimeoutMs,
+    const reply = await deps.bus.request(deps.subjects.ctl('metadata-update'), cmd, {
+      timeoutMs: deps.settings.killTimeoutMs,
     });
     const decoded = decodeControlReply(reply.data);
     return decoded.type === 'metadata-update' && decoded.updated;

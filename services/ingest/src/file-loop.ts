@@ -9,11 +9,11 @@ import { basename } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { contentTypeFromFileName, createFrameSplitter } from '@penguincast/icy';
 import type { Logger } from 'pino';
-import { admitManaged } from './admission.js';
-import type { IngestContext } from './context.js';
+import type { Admission } from './admission.js';
+import type { IngestConfig } from './config.js';
 import { MountInUseError } from './errors.js';
 import type { MountLease } from './lease.js';
-import { SourceSession } from './session.js';
+import type { OpenSession, SourceSession } from './session.js';
 import { newSessionId } from './source-connection.js';
 
 /** Largest file played in a loop; it is held in memory whole. */
@@ -24,6 +24,18 @@ const TICK_MS = 100;
 const LEAD_MS = 1_000;
 /** Wait before reading a missing or unreadable file again. */
 const FILE_RETRY_MS = 10_000;
+
+/** What a file loop needs from its app. */
+export interface FileLoopDeps {
+  /** The service's logger. */
+  log: Logger;
+  /** The mounts, and the pace of taking a mount back. */
+  settings: Pick<IngestConfig, 'mounts' | 'leaseRenewMs' | 'relayRetryMinMs'>;
+  /** Hands out free mount leases. */
+  admission: Pick<Admission, 'admitManaged'>;
+  /** Creates the session the file feeds. */
+  openSession: OpenSession;
+}
 
 /** A file's audio as whole frames, each with its duration. */
 export interface LoopAudio {
@@ -79,7 +91,7 @@ export async function loadLoopAudio(path: string): Promise<LoopAudio> {
 export class FileLoop {
   readonly mount: string;
   readonly #path: string;
-  readonly #ctx: IngestContext;
+  readonly #deps: FileLoopDeps;
   readonly #log: Logger;
   #audio: LoopAudio | undefined;
   #session: SourceSession | undefined;
@@ -88,11 +100,11 @@ export class FileLoop {
   #wake: (() => void) | undefined;
   #loadError: string | undefined;
 
-  constructor(ctx: IngestContext, mount: string, path: string) {
-    this.#ctx = ctx;
+  constructor(deps: FileLoopDeps, mount: string, path: string) {
+    this.#deps = deps;
     this.mount = mount;
     this.#path = path;
-    this.#log = ctx.log.child({ component: 'file-loop', mount });
+    this.#log = deps.log.child({ component: 'file-loop', mount });
   }
 
   /** Starts playing (idempotent). */
@@ -111,7 +123,7 @@ export class FileLoop {
   }
 
   async #run(): Promise<void> {
-    const { settings } = this.#ctx;
+    const { settings } = this.#deps;
     while (!this.#stopped) {
       const audio = await this.#load();
       if (audio === undefined) {
@@ -121,7 +133,7 @@ export class FileLoop {
       const sessionId = newSessionId();
       let lease;
       try {
-        lease = await admitManaged(this.#ctx, { mount: this.mount, sessionId });
+        lease = await this.#deps.admission.admitManaged({ mount: this.mount, sessionId });
       } catch (err) {
         if (!(err instanceof MountInUseError)) {
           this.#log.warn({ err: (err as Error).message }, 'file loop cannot take its mount');
@@ -169,7 +181,7 @@ export class FileLoop {
     return new Promise((resolve) => {
       let timer: NodeJS.Timeout | undefined;
       const kbps = Math.round((audio.data.length * 8) / audio.totalMs);
-      const session = new SourceSession(this.#ctx, {
+      const session = this.#deps.openSession({
         mount: this.mount,
         id: sessionId,
         lease,
@@ -232,11 +244,11 @@ export class FileLoop {
 }
 
 /** Starts a loop for every `Mounts[].File`; returns them for `stop()`. */
-export function startFileLoops(ctx: IngestContext): FileLoop[] {
+export function startFileLoops(deps: FileLoopDeps): FileLoop[] {
   const loops: FileLoop[] = [];
-  for (const m of ctx.settings.mounts.values()) {
+  for (const m of deps.settings.mounts.values()) {
     if (m.file !== undefined) {
-      const loop = new FileLoop(ctx, m.name, m.file);
+      const loop = new FileLoop(deps, m.name, m.file);
       loop.start();
       loops.push(loop);
     }

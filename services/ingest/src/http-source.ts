@@ -14,13 +14,10 @@ import {
   type ParsedHead,
 } from '@penguincast/icy';
 import { endThenDestroy } from '@penguincast/runtime';
-import { admitSource } from './admission.js';
 import { checkSourceCredentials } from './auth.js';
-import type { IngestContext } from './context.js';
 import { IngestError, NoContentTypeError, SourceAuthError } from './errors.js';
 import { UNLISTED_MOUNT_LABEL } from './metrics.js';
-import { SourceSession } from './session.js';
-import { newSessionId, refuse, runSource } from './source-connection.js';
+import { newSessionId, refuse, runSource, type SourceDoorDeps } from './source-connection.js';
 import { infoFromHeaders, safeContentType } from './source-info.js';
 
 /** What a legacy SOURCE request without Content-Type is taken to send (Icecast does the same). */
@@ -28,12 +25,12 @@ export const LEGACY_DEFAULT_CONTENT_TYPE = 'audio/mpeg';
 
 /** Handles a PUT or SOURCE request whose head has been read; never throws. */
 export async function handleHttpSource(
-  ctx: IngestContext,
+  deps: SourceDoorDeps,
   socket: Socket,
   head: ParsedHead,
   ip: string,
 ): Promise<void> {
-  const log = ctx.log.child({ component: 'source' });
+  const log = deps.log.child({ component: 'source' });
   let mount: string;
   try {
     mount = normaliseMountName(head.path);
@@ -43,21 +40,21 @@ export async function handleHttpSource(
     return;
   }
   const user = checkSourceCredentials(
-    ctx.settings,
+    deps.settings,
     mount,
     parseBasicAuth(head.headers.get('authorization')),
   );
   if (user === undefined) {
-    const label = ctx.settings.mounts.has(mount) ? mount : UNLISTED_MOUNT_LABEL;
-    ctx.metrics.authFailures.labels(label).inc();
-    const delayMs = ctx.throttle.fail(ip);
+    const label = deps.settings.mounts.has(mount) ? mount : UNLISTED_MOUNT_LABEL;
+    deps.metrics.authFailures.labels(label).inc();
+    const delayMs = deps.throttle.fail(ip);
     // Encoders probe without credentials first, so a missing header is routine: debug only.
     const level = head.headers.has('authorization') ? 'info' : 'debug';
     log[level]({ mount: label, ip, delayMs }, 'source refused: bad or missing credentials');
     refuse(socket, new SourceAuthError(), delayMs);
     return;
   }
-  ctx.throttle.succeed(ip);
+  deps.throttle.succeed(ip);
   let contentType = head.headers.get('content-type');
   if (contentType === undefined || contentType.trim() === '') {
     if (head.method === 'PUT') {
@@ -69,7 +66,7 @@ export async function handleHttpSource(
   const sessionId = newSessionId();
   let lease;
   try {
-    lease = await admitSource(ctx, { mount, sessionId, ip });
+    lease = await deps.admission.admitSource({ mount, sessionId, ip });
   } catch (err) {
     if (err instanceof IngestError) {
       log.info({ mount, ip, code: err.code }, 'source refused');
@@ -84,7 +81,7 @@ export async function handleHttpSource(
     void lease.release();
     return;
   }
-  const session = new SourceSession(ctx, {
+  const session = deps.openSession({
     mount,
     id: sessionId,
     lease,
@@ -103,5 +100,5 @@ export async function handleHttpSource(
     expect ? Buffer.concat([sourceContinueResponse(), sourceOkResponse()]) : sourceOkResponse(),
   );
   session.start();
-  runSource(ctx, socket, session, head.rest, head.body);
+  runSource(deps.settings, socket, session, head.rest, head.body);
 }

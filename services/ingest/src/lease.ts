@@ -4,7 +4,25 @@
  * may have expired it during an outage) and reports a loss only when someone else holds it.
  * Redis errors never end the source.
  */
-import { fireAndForget, type IngestContext } from './context.js';
+import type { Keys, StateStore } from '@penguincast/bus';
+import type { Logger } from 'pino';
+import type { IngestConfig } from './config.js';
+import { fireAndForget } from './guarded-calls.js';
+import type { LogLimiter } from './log-limiter.js';
+
+/** What a lease needs from its app. */
+export interface LeaseDeps {
+  /** The store holding the lease. */
+  state: StateStore;
+  /** Key builders of this cluster. */
+  keys: Keys;
+  /** The service's logger (release and renewal failures). */
+  log: Logger;
+  /** Rate limit of repeated renewal failure lines. */
+  limiter: LogLimiter;
+  /** The lease's lifetime and renewal pace. */
+  settings: Pick<IngestConfig, 'leaseTtlMs' | 'leaseRenewMs'>;
+}
 
 /** Separates the instance id from the session id in a lease owner. */
 const OWNER_SEPARATOR = '/';
@@ -27,9 +45,9 @@ export function parseLeaseOwner(owner: string): { instanceId: string; sessionId:
  * builder for it, so it is derived from the lease key of a probe mount and that mount's token,
  * which keeps the key layout owned by `Keys`.
  */
-export function mountLeasePrefix(ctx: IngestContext): string {
+export function mountLeasePrefix(keys: Keys): string {
   const probe = 'probe';
-  const key = ctx.keys.mountLease(probe);
+  const key = keys.mountLease(probe);
   return key.slice(0, key.length - probe.length);
 }
 
@@ -38,16 +56,16 @@ export class MountLease {
   readonly mount: string;
   readonly key: string;
   readonly owner: string;
-  readonly #ctx: IngestContext;
+  readonly #deps: LeaseDeps;
   #timer: NodeJS.Timeout | undefined;
   #released = false;
   #renewing = false;
 
   /** Wraps a lease `owner` already holds (after `acquireLease` or `takeOverLease`). */
-  constructor(ctx: IngestContext, mount: string, owner: string) {
-    this.#ctx = ctx;
+  constructor(deps: LeaseDeps, mount: string, owner: string) {
+    this.#deps = deps;
     this.mount = mount;
-    this.key = ctx.keys.mountLease(mount);
+    this.key = deps.keys.mountLease(mount);
     this.owner = owner;
   }
 
@@ -61,7 +79,7 @@ export class MountLease {
     if (this.#timer !== undefined || this.#released) {
       return;
     }
-    const { leaseRenewMs } = this.#ctx.settings;
+    const { leaseRenewMs } = this.#deps.settings;
     this.#timer = setInterval(() => this.#renew(onLost), leaseRenewMs);
     this.#timer.unref();
   }
@@ -78,9 +96,9 @@ export class MountLease {
     clearInterval(this.#timer);
     this.#timer = undefined;
     try {
-      return await this.#ctx.state.releaseLease(this.key, this.owner);
+      return await this.#deps.state.releaseLease(this.key, this.owner);
     } catch (err) {
-      this.#ctx.log.warn({ err, mount: this.mount }, 'lease release failed; it will expire');
+      this.#deps.log.warn({ err, mount: this.mount }, 'lease release failed; it will expire');
       return false;
     }
   }
@@ -91,9 +109,9 @@ export class MountLease {
       return;
     }
     this.#renewing = true;
-    const { state, settings } = this.#ctx;
+    const { state, settings } = this.#deps;
     const ttl = settings.leaseTtlMs;
-    fireAndForget(this.#ctx, 'lease-renew', async () => {
+    fireAndForget(this.#deps, 'lease-renew', async () => {
       try {
         if (await state.renewLease(this.key, this.owner, ttl)) {
           return;

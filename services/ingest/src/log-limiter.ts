@@ -9,8 +9,8 @@ export class LogLimiter {
   readonly #now: () => number;
   readonly #last = new Map<string, { at: number; suppressed: number }>();
 
-  /** At most one line per key every `intervalMs` (default 10 s). */
-  constructor(intervalMs = 10_000, now: () => number = Date.now) {
+  /** At most one line per key every `intervalMs`, read on the injected clock `now`. */
+  constructor(intervalMs: number, now: () => number) {
     this.#intervalMs = intervalMs;
     this.#now = now;
   }

@@ -15,20 +15,17 @@ import {
   type ShoutcastHeadersEvent,
 } from '@penguincast/icy';
 import { endThenDestroy } from '@penguincast/runtime';
-import { admitSource } from './admission.js';
 import { DEFAULT_SOURCE_USER, checkSourcePassword, shoutcastMountForPassword } from './auth.js';
-import type { IngestContext } from './context.js';
 import { IngestError } from './errors.js';
 import type { MountLease } from './lease.js';
 import { UNLISTED_MOUNT_LABEL } from './metrics.js';
-import { SourceSession } from './session.js';
-import { newSessionId, refuse, runSource } from './source-connection.js';
+import { newSessionId, refuse, runSource, type SourceDoorDeps } from './source-connection.js';
 import { safeContentType, sanitiseInfo } from './source-info.js';
 import { LEGACY_DEFAULT_CONTENT_TYPE } from './http-source.js';
 
 /** Handles a raw SHOUTcast v1 source socket before any byte was read; never throws. */
-export function handleShoutcastSource(ctx: IngestContext, socket: Socket, ip: string): void {
-  const log = ctx.log.child({ component: 'shoutcast' });
+export function handleShoutcastSource(deps: SourceDoorDeps, socket: Socket, ip: string): void {
+  const log = deps.log.child({ component: 'shoutcast' });
   const parser = new ShoutcastHandshakeParser();
   const pending: ShoutcastEvent[] = [];
   let admitted: { mount: string; sessionId: string; lease: MountLease } | undefined;
@@ -38,7 +35,7 @@ export function handleShoutcastSource(ctx: IngestContext, socket: Socket, ip: st
   const timer = setTimeout(() => {
     log.debug({ ip }, 'SHOUTcast handshake timed out');
     fail();
-  }, ctx.settings.headerTimeoutMs);
+  }, deps.settings.headerTimeoutMs);
   timer.unref();
 
   const fail = (): void => {
@@ -84,16 +81,16 @@ export function handleShoutcastSource(ctx: IngestContext, socket: Socket, ip: st
     try {
       mount =
         rawMount === undefined
-          ? shoutcastMountForPassword(ctx.settings, password)
+          ? shoutcastMountForPassword(deps.settings, password)
           : normaliseMountName(rawMount);
     } catch {
       fail();
       return;
     }
-    if (!checkSourcePassword(ctx.settings, mount, password)) {
-      const label = ctx.settings.mounts.has(mount) ? mount : UNLISTED_MOUNT_LABEL;
-      ctx.metrics.authFailures.labels(label).inc();
-      const delayMs = ctx.throttle.fail(ip);
+    if (!checkSourcePassword(deps.settings, mount, password)) {
+      const label = deps.settings.mounts.has(mount) ? mount : UNLISTED_MOUNT_LABEL;
+      deps.metrics.authFailures.labels(label).inc();
+      const delayMs = deps.throttle.fail(ip);
       log.info({ mount: label, ip, delayMs }, 'SHOUTcast source refused: invalid password');
       done = true;
       clearTimeout(timer);
@@ -103,10 +100,10 @@ export function handleShoutcastSource(ctx: IngestContext, socket: Socket, ip: st
       setTimeout(() => endThenDestroy(socket, shoutcastInvalidPasswordReply()), delayMs).unref();
       return;
     }
-    ctx.throttle.succeed(ip);
+    deps.throttle.succeed(ip);
     const sessionId = newSessionId();
     try {
-      const lease = await admitSource(ctx, { mount, sessionId, ip });
+      const lease = await deps.admission.admitSource({ mount, sessionId, ip });
       admitted = { mount, sessionId, lease };
     } catch (err) {
       done = true;
@@ -138,7 +135,7 @@ export function handleShoutcastSource(ctx: IngestContext, socket: Socket, ip: st
     socket.pause();
     const { mount, sessionId, lease } = admitted!;
     const userAgent = event.headers.get('user-agent');
-    const session = new SourceSession(ctx, {
+    const session = deps.openSession({
       mount,
       id: sessionId,
       lease,
@@ -154,7 +151,7 @@ export function handleShoutcastSource(ctx: IngestContext, socket: Socket, ip: st
       ...(userAgent === undefined ? {} : { userAgent: userAgent.slice(0, 512) }),
     });
     session.start();
-    runSource(ctx, socket, session, event.rest, { kind: 'close' });
+    runSource(deps.settings, socket, session, event.rest, { kind: 'close' });
   };
 
   socket.on('data', onData);

@@ -6,10 +6,29 @@
 import { randomBytes } from 'node:crypto';
 import type { Socket } from 'node:net';
 import { ChunkedDecoder, type BodyFraming } from '@penguincast/icy';
-import { endThenDestroy } from '@penguincast/runtime';
-import type { IngestContext } from './context.js';
+import { endThenDestroy, type AuthThrottle } from '@penguincast/runtime';
+import type { Logger } from 'pino';
+import type { Admission } from './admission.js';
+import type { IngestConfig } from './config.js';
 import type { IngestError } from './errors.js';
-import type { SourceSession } from './session.js';
+import type { IngestMetrics } from './metrics.js';
+import type { OpenSession, SourceSession } from './session.js';
+
+/** What the source doors (PUT/SOURCE and SHOUTcast v1) need from their app. */
+export interface SourceDoorDeps {
+  /** The service's logger. */
+  log: Logger;
+  /** Mounts, credentials and timeouts. */
+  settings: IngestConfig;
+  /** The counter of refused credentials. */
+  metrics: Pick<IngestMetrics, 'authFailures'>;
+  /** Failed-authentication counts per client address. */
+  throttle: AuthThrottle;
+  /** Hands out mount leases. */
+  admission: Pick<Admission, 'admitSource'>;
+  /** Creates the session of an admitted source. */
+  openSession: OpenSession;
+}
 
 /** A fresh random session id (hex, safe for headers, subjects and lease owners). */
 export function newSessionId(): string {
@@ -45,7 +64,7 @@ function bodyDecoder(framing: BodyFraming): BodyDecoder {
  * there); a throw from it drops the source like a bad body.
  */
 export function runSource(
-  ctx: IngestContext,
+  settings: Pick<IngestConfig, 'sourceIdleTimeoutMs'>,
   socket: Socket,
   session: SourceSession,
   initial: Uint8Array,
@@ -77,7 +96,7 @@ export function runSource(
   socket.on('error', (err) => {
     session.log.debug({ err }, 'source socket error');
   });
-  const idleMs = ctx.settings.sourceIdleTimeoutMs;
+  const idleMs = settings.sourceIdleTimeoutMs;
   if (idleMs > 0) {
     // Nothing is written to a source after the 200, so socket inactivity is silence.
     socket.setTimeout(idleMs, () => {

@@ -5,8 +5,7 @@
  */
 import { basicAuthHeader, isReservedMountName, normaliseMountName } from '@penguincast/icy';
 import type { Logger } from 'pino';
-import type { MasterSettings } from '../config.js';
-import type { IngestContext } from '../context.js';
+import type { IngestConfig, MasterSettings } from '../config.js';
 import { publicUrl } from './upstream.js';
 
 /** Largest stream list read; a few thousand mounts fit well below it. */
@@ -71,9 +70,17 @@ export function parseStreamList(text: string): string[] {
   return [...mounts].sort();
 }
 
+/** What the master mirror needs from its app. */
+export interface MasterMirrorDeps {
+  /** The service's logger. */
+  log: Logger;
+  /** The User-Agent of the stream list request. */
+  settings: Pick<IngestConfig, 'relayUserAgent'>;
+}
+
 /** Fetches the master's mount list on a timer. */
 export class MasterMirror {
-  readonly #ctx: IngestContext;
+  readonly #deps: MasterMirrorDeps;
   readonly #settings: MasterSettings;
   readonly #onList: (mounts: string[]) => void;
   readonly #log: Logger;
@@ -83,11 +90,15 @@ export class MasterMirror {
   #stopped = false;
 
   /** `onList` receives every list fetched successfully. */
-  constructor(ctx: IngestContext, settings: MasterSettings, onList: (mounts: string[]) => void) {
-    this.#ctx = ctx;
+  constructor(
+    deps: MasterMirrorDeps,
+    settings: MasterSettings,
+    onList: (mounts: string[]) => void,
+  ) {
+    this.#deps = deps;
     this.#settings = settings;
     this.#onList = onList;
-    this.#log = ctx.log.child({ component: 'master', master: publicUrl(settings.url) });
+    this.#log = deps.log.child({ component: 'master', master: publicUrl(settings.url) });
   }
 
   /** Fetches now, then every interval. */
@@ -114,7 +125,7 @@ export class MasterMirror {
 
   async #fetch(): Promise<void> {
     const s = this.#settings;
-    const headers: Record<string, string> = { 'User-Agent': this.#ctx.settings.relayUserAgent };
+    const headers: Record<string, string> = { 'User-Agent': this.#deps.settings.relayUserAgent };
     if (s.password !== undefined) {
       headers['Authorization'] = basicAuthHeader(s.user, s.password);
     }

@@ -6,15 +6,39 @@
  */
 import { iceHeadersFromShoutcast, type HeaderMap } from '@penguincast/icy';
 import type { Logger } from 'pino';
-import { admitManaged } from '../admission.js';
-import type { IngestContext } from '../context.js';
+import type { Admission } from '../admission.js';
+import type { IngestConfig } from '../config.js';
 import { MountInUseError } from '../errors.js';
 import type { MountLease } from '../lease.js';
-import { SourceSession } from '../session.js';
+import type { OpenSession, SourceSession } from '../session.js';
 import { newSessionId, runSource } from '../source-connection.js';
 import { safeContentType, sanitiseInfo } from '../source-info.js';
 import { IcyDemux, metaintOf } from './icy-demux.js';
 import { openUpstream, publicUrl, type UpstreamStream } from './upstream.js';
+
+/** What a relay runner needs from its app. */
+export interface RelayRunnerDeps {
+  /** The service's logger. */
+  log: Logger;
+  /** The wall clock in milliseconds. */
+  now: () => number;
+  /** Relay timing, the relay User-Agent and the source idle timeout. */
+  settings: Pick<
+    IngestConfig,
+    | 'onDemandIdleMs'
+    | 'leaseRenewMs'
+    | 'relayStableMs'
+    | 'relayRetryMinMs'
+    | 'relayRetryMaxMs'
+    | 'relayUserAgent'
+    | 'relayConnectTimeoutMs'
+    | 'sourceIdleTimeoutMs'
+  >;
+  /** Hands out free mount leases. */
+  admission: Pick<Admission, 'admitManaged'>;
+  /** Creates the session the upstream feeds. */
+  openSession: OpenSession;
+}
 
 /** One relayed mount as the relay manager runs it. */
 export interface RelaySpec {
@@ -64,7 +88,7 @@ export function backoffMs(attempt: number, min: number, max: number): number {
 /** Runs one relayed mount until stopped. */
 export class RelayRunner {
   readonly spec: RelaySpec;
-  readonly #ctx: IngestContext;
+  readonly #deps: RelayRunnerDeps;
   readonly #log: Logger;
   #stopped = false;
   #loop: Promise<void> | undefined;
@@ -76,10 +100,10 @@ export class RelayRunner {
   #failures = 0;
   #lostAtMs: number | undefined;
 
-  constructor(ctx: IngestContext, spec: RelaySpec) {
-    this.#ctx = ctx;
+  constructor(deps: RelayRunnerDeps, spec: RelaySpec) {
+    this.#deps = deps;
     this.spec = spec;
-    this.#log = ctx.log.child({ component: 'relay', mount: spec.mount });
+    this.#log = deps.log.child({ component: 'relay', mount: spec.mount });
   }
 
   /** Starts the pull loop (idempotent). */
@@ -91,7 +115,7 @@ export class RelayRunner {
 
   /** Records listener demand now and wakes an idle on-demand relay. */
   demand(): void {
-    this.#lastDemandMs = this.#ctx.now();
+    this.#lastDemandMs = this.#deps.now();
     if (this.#wakeOnDemand) {
       this.#wake?.();
     }
@@ -109,12 +133,12 @@ export class RelayRunner {
   #wanted(): boolean {
     return (
       !this.spec.onDemand ||
-      this.#ctx.now() - this.#lastDemandMs < this.#ctx.settings.onDemandIdleMs
+      this.#deps.now() - this.#lastDemandMs < this.#deps.settings.onDemandIdleMs
     );
   }
 
   async #run(): Promise<void> {
-    const { settings } = this.#ctx;
+    const { settings } = this.#deps;
     while (!this.#stopped) {
       if (!this.#wanted()) {
         await this.#sleep(Number.POSITIVE_INFINITY, true);
@@ -138,7 +162,7 @@ export class RelayRunner {
         // after 500 ms (after 1 s when it keeps dropping quickly), never after a long backoff.
         this.#failures =
           outcome.lastedMs >= settings.relayStableMs ? 0 : Math.min(this.#failures, 1);
-        this.#lostAtMs = this.#ctx.now();
+        this.#lostAtMs = this.#deps.now();
       }
       const delay = backoffMs(this.#failures, settings.relayRetryMinMs, settings.relayRetryMaxMs);
       this.#failures += 1;
@@ -156,11 +180,11 @@ export class RelayRunner {
   }
 
   async #attempt(): Promise<Outcome> {
-    const ctx = this.#ctx;
+    const deps = this.#deps;
     const sessionId = newSessionId();
     let lease: MountLease;
     try {
-      lease = await admitManaged(ctx, { mount: this.spec.mount, sessionId });
+      lease = await deps.admission.admitManaged({ mount: this.spec.mount, sessionId });
     } catch (err) {
       return err instanceof MountInUseError ? { kind: 'held' } : { kind: 'failed', err };
     }
@@ -179,7 +203,7 @@ export class RelayRunner {
       {
         url: publicUrl(this.spec.url),
         attempt: this.#failures + 1,
-        ...(this.#lostAtMs === undefined ? {} : { sinceLostMs: ctx.now() - this.#lostAtMs }),
+        ...(this.#lostAtMs === undefined ? {} : { sinceLostMs: deps.now() - this.#lostAtMs }),
       },
       'relay connecting',
     );
@@ -187,8 +211,8 @@ export class RelayRunner {
     try {
       upstream = await openUpstream({
         url: this.spec.url,
-        userAgent: ctx.settings.relayUserAgent,
-        timeoutMs: ctx.settings.relayConnectTimeoutMs,
+        userAgent: deps.settings.relayUserAgent,
+        timeoutMs: deps.settings.relayConnectTimeoutMs,
         signal: abort.signal,
         ...(this.spec.user === undefined ? {} : { user: this.spec.user }),
         ...(this.spec.password === undefined ? {} : { password: this.spec.password }),
@@ -209,12 +233,12 @@ export class RelayRunner {
 
   /** Feeds one upstream connection into a session until either ends. */
   async #pull(sessionId: string, lease: MountLease, up: UpstreamStream): Promise<Outcome> {
-    const ctx = this.#ctx;
-    const startedMs = ctx.now();
+    const deps = this.#deps;
+    const startedMs = deps.now();
     let finished!: (reason: string) => void;
     const ended = new Promise<string>((resolve) => (finished = resolve));
     const server = up.headers.get('server');
-    const session = new SourceSession(ctx, {
+    const session = deps.openSession({
       mount: this.spec.mount,
       id: sessionId,
       lease,
@@ -240,12 +264,14 @@ export class RelayRunner {
         url: publicUrl(up.url),
         contentType: up.headers.get('content-type'),
         metaint,
-        ...(this.#lostAtMs === undefined ? {} : { downMs: ctx.now() - this.#lostAtMs }),
+        ...(this.#lostAtMs === undefined ? {} : { downMs: deps.now() - this.#lostAtMs }),
       },
       'relay connected',
     );
     this.#lostAtMs = undefined;
-    runSource(ctx, up.socket, session, up.initial, up.framing, (data) => demux.push(data));
+    runSource(deps.settings, up.socket, session, up.initial, up.framing, (data) =>
+      demux.push(data),
+    );
     const check = this.spec.onDemand
       ? setInterval(() => {
           if (!this.#wanted()) {
@@ -258,7 +284,7 @@ export class RelayRunner {
     const reason = await ended;
     clearInterval(check);
     this.#session = undefined;
-    return { kind: 'ended', reason, lastedMs: ctx.now() - startedMs };
+    return { kind: 'ended', reason, lastedMs: deps.now() - startedMs };
   }
 
   /** Waits `ms` or until stopped (or, with `onDemand`, until demand arrives). */

@@ -6,26 +6,40 @@
 import {
   decodeRelayDemand,
   encodeRelayDemandReply,
+  type Bus,
   type BusMsg,
   type BusSubscription,
+  type Subjects,
 } from '@penguincast/bus';
 import { normaliseMountName } from '@penguincast/icy';
 import type { Logger } from 'pino';
-import type { IngestContext } from '../context.js';
+import type { IngestConfig } from '../config.js';
 import { MasterMirror, mirrorUrl } from './master.js';
-import { RelayRunner, type RelaySpec } from './relay-runner.js';
+import { RelayRunner, type RelayRunnerDeps, type RelaySpec } from './relay-runner.js';
+
+/** What the relays need from their app: their runners' needs, the bus and the relay settings. */
+export interface RelaysDeps extends RelayRunnerDeps {
+  /** The bus edges send demand on. */
+  bus: Bus;
+  /** Subject builders of this cluster. */
+  subjects: Subjects;
+  /** Id of this process, named in demand replies. */
+  instanceId: string;
+  /** The runners' settings, the mounts and the master to mirror. */
+  settings: RelayRunnerDeps['settings'] & Pick<IngestConfig, 'mounts' | 'master'>;
+}
 
 /** Every relay of this instance. */
 export class Relays {
-  readonly #ctx: IngestContext;
+  readonly #deps: RelaysDeps;
   readonly #log: Logger;
   readonly #runners = new Map<string, RelayRunner>();
   #sub: BusSubscription | undefined;
   #master: MasterMirror | undefined;
 
-  constructor(ctx: IngestContext) {
-    this.#ctx = ctx;
-    this.#log = ctx.log.child({ component: 'relays' });
+  constructor(deps: RelaysDeps) {
+    this.#deps = deps;
+    this.#log = deps.log.child({ component: 'relays' });
   }
 
   /** Relayed mounts, configured and mirrored. */
@@ -35,7 +49,7 @@ export class Relays {
 
   /** Starts the configured relays, the demand subscription and the master mirror. */
   start(): void {
-    const { settings, bus, subjects } = this.#ctx;
+    const { settings, bus, subjects } = this.#deps;
     for (const m of settings.mounts.values()) {
       if (m.relay !== undefined) {
         this.#add({ mount: m.name, ...m.relay, origin: 'config' });
@@ -44,7 +58,7 @@ export class Relays {
     this.#sub = bus.subscribe(subjects.allDemand(), (msg) => this.#onDemand(msg));
     if (settings.master !== undefined) {
       const master = settings.master;
-      this.#master = new MasterMirror(this.#ctx, master, (mounts) => this.setMirrored(mounts));
+      this.#master = new MasterMirror(this.#deps, master, (mounts) => this.setMirrored(mounts));
       this.#master.start();
     }
   }
@@ -54,11 +68,11 @@ export class Relays {
    * Mounts listed in `Mounts[]` keep their own settings and are never mirrored.
    */
   setMirrored(mounts: readonly string[]): void {
-    const master = this.#ctx.settings.master;
+    const master = this.#deps.settings.master;
     if (master === undefined) {
       return;
     }
-    const wanted = new Set(mounts.filter((m) => !this.#ctx.settings.mounts.has(m)));
+    const wanted = new Set(mounts.filter((m) => !this.#deps.settings.mounts.has(m)));
     for (const [mount, runner] of this.#runners) {
       if (runner.spec.origin === 'master' && !wanted.has(mount)) {
         this.#runners.delete(mount);
@@ -91,7 +105,7 @@ export class Relays {
   }
 
   #add(spec: RelaySpec): void {
-    const runner = new RelayRunner(this.#ctx, spec);
+    const runner = new RelayRunner(this.#deps, spec);
     this.#runners.set(spec.mount, runner);
     runner.start();
   }
@@ -111,7 +125,7 @@ export class Relays {
       encodeRelayDemandReply({
         mount,
         accepted: runner !== undefined,
-        instanceId: this.#ctx.instanceId,
+        instanceId: this.#deps.instanceId,
       }),
     );
   }
