@@ -41,6 +41,12 @@ export {
   encodeRelayDemandReply,
   decodeRelayDemandReply,
 } from './wire/codec-demand.js';
+export {
+  encodeTitlesRequest,
+  decodeTitlesRequest,
+  encodeTitlesReply,
+  decodeTitlesReply,
+} from './wire/codec-titles.js';
 export type { ErrorHook } from './adapters/bus-events.js';
 export { MemoryBus, type MemoryBusOptions } from './adapters/memory-bus.js';
 export {

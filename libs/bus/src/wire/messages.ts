@@ -177,6 +177,47 @@ export interface BurstReply {
   announcement?: SourceAnnouncement;
 }
 
+/**
+ * A request for a mount's titles, on `<prefix>.titles.<m>`: what a listener joining now would
+ * hear first and what is newest, without any audio. Admin sends it to show "now playing".
+ */
+export interface TitlesRequest {
+  /** The mount name. */
+  mount: string;
+  /**
+   * The burst size of a listener joining now, in bytes: the join position is where a burst of
+   * this many bytes would start. The ingest's burst size for the mount when absent.
+   */
+  maxBytes?: number;
+  /** Id of the asking instance, for logs. */
+  requester?: string;
+}
+
+/**
+ * The answer of the ingest holding a mount to a `TitlesRequest`. Positions are stream byte
+ * positions of `session`, as on `<prefix>.audio.<m>`. It carries no audio.
+ */
+export interface TitlesReply {
+  /** The mount name. */
+  mount: string;
+  /** The source session the positions belong to. */
+  session: string;
+  /**
+   * Where a burst of the asked size starts (a frame boundary): the first byte a listener joining
+   * now receives. Equal to `endPosition` when no audio is held yet.
+   */
+  joinPosition: number;
+  /** Stream position just past the newest audio a burst would carry. */
+  endPosition: number;
+  /**
+   * The title in force at `joinPosition`, so what a listener joining now hears (and is told)
+   * first; its `position` is where that title started. Absent when no title was set by then.
+   */
+  atJoin?: TitleEntry;
+  /** The newest title, possibly starting after `joinPosition`; absent when none was ever set. */
+  latest?: TitleEntry;
+}
+
 /** An admin command on `<prefix>.ctl.<kind>`; `type` names the kind. */
 export type ControlCommand =
   | { type: 'kill-client'; mount: string; clientId: string }

@@ -18,6 +18,7 @@ import {
   parseSubject,
   statsSubject,
   subjectMatches,
+  titlesSubject,
   validateSubjectPrefix,
   wildcardSubject,
 } from './subjects.js';
@@ -91,6 +92,11 @@ describe('subjects', () => {
     assert.equal(s.meta('/live.mp3'), 'pc.meta._2flive_2emp3');
     assert.equal(s.source('/live.mp3'), 'pc.source._2flive_2emp3');
     assert.equal(s.burst('/live.mp3'), 'pc.burst._2flive_2emp3');
+    assert.equal(s.titles('/live.mp3'), 'pc.titles._2flive_2emp3');
+    assert.equal(titlesSubject('pc.t', '/a'), 'pc.t.titles._2fa');
+    assert.equal(s.allTitles(), 'pc.titles.*');
+    assert.ok(subjectMatches(s.allTitles(), s.titles('/x.ogg')));
+    assert.ok(!subjectMatches(s.allBurst(), s.titles('/x.ogg')));
     assert.equal(s.ctl('kill-source'), 'pc.ctl.kill-source');
     assert.equal(s.ctl('set-fallback'), 'pc.ctl.set-fallback');
     assert.deepEqual(s.parse('pc.ctl.set-fallback'), { family: 'ctl', kind: 'set-fallback' });
@@ -122,6 +128,7 @@ describe('subjects', () => {
       fc.property(fc.string({ unit: anyUnit }), (mount) => {
         assert.deepEqual(s.parse(s.audio(mount)), { family: 'audio', mount });
         assert.deepEqual(s.parse(s.source(mount)), { family: 'source', mount });
+        assert.deepEqual(s.parse(s.titles(mount)), { family: 'titles', mount });
       }),
       { numRuns: 500 },
     );

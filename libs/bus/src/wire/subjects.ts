@@ -35,7 +35,7 @@ export const STATS_EVENTS = ['heartbeat'] as const;
 export type StatsEvent = (typeof STATS_EVENTS)[number];
 
 /** The per-mount subject families. */
-export type MountFamily = 'audio' | 'meta' | 'source' | 'burst' | 'demand';
+export type MountFamily = 'audio' | 'meta' | 'source' | 'burst' | 'titles' | 'demand';
 
 /** What `parseSubject()` recognised in a concrete subject. */
 export type ParsedSubject =
@@ -174,6 +174,14 @@ export function burstSubject(prefix: string, mount: string): string {
 }
 
 /**
+ * `<prefix>.titles.<m>`: titles requests answered by the ingest that owns the mount: the title a
+ * listener joining now hears first and the newest one, without any audio (admin asks these).
+ */
+export function titlesSubject(prefix: string, mount: string): string {
+  return mountSubject(prefix, 'titles', mount);
+}
+
+/**
  * `<prefix>.demand.<m>`: listener demand for a mount relayed on demand, sent by edges (a request
  * for a first listener, plain messages while listeners remain) and heard by every ingest.
  */
@@ -227,6 +235,7 @@ export function parseSubject(prefix: string, subject: string): ParsedSubject | n
     case 'meta':
     case 'source':
     case 'burst':
+    case 'titles':
     case 'demand':
       return { family, mount: decodeMountToken(token) };
     case 'ctl':
@@ -271,6 +280,10 @@ export class Subjects {
   burst(mount: string): string {
     return burstSubject(this.prefix, mount);
   }
+  /** See `titlesSubject()`. */
+  titles(mount: string): string {
+    return titlesSubject(this.prefix, mount);
+  }
   /** See `demandSubject()`. */
   demand(mount: string): string {
     return demandSubject(this.prefix, mount);
@@ -302,6 +315,10 @@ export class Subjects {
   /** `<prefix>.burst.*` */
   allBurst(): string {
     return wildcardSubject(this.prefix, 'burst');
+  }
+  /** `<prefix>.titles.*` */
+  allTitles(): string {
+    return wildcardSubject(this.prefix, 'titles');
   }
   /** `<prefix>.demand.*` */
   allDemand(): string {
