@@ -1,7 +1,7 @@
 /**
  * Builders of what a source session tells the rest of the cluster: its announcements, its
- * connection events, its mount info hash fields and its burst replies. Pure: they read a
- * snapshot of the session and return messages; the session publishes them.
+ * connection events, its mount info hash fields, its burst replies and its titles replies.
+ * Pure: they read a snapshot of the session and return messages; the session publishes them.
  */
 import {
   encodeBurstReply,
@@ -9,6 +9,8 @@ import {
   type BurstReply,
   type ConnectionEvent,
   type SourceAnnouncement,
+  type TitleEntry,
+  type TitlesReply,
 } from '@penguincast/bus';
 import type { BurstBuffer } from './burst-buffer.js';
 
@@ -111,17 +113,25 @@ export function mountInfoFields(f: SessionFacts): Record<string, string> {
   };
 }
 
+/** A burst reply as it would be sent, with its encoded bytes. */
+export interface CutBurst {
+  /** The reply. */
+  reply: BurstReply;
+  /** The reply encoded, at most the bus's payload limit. */
+  bytes: Uint8Array;
+}
+
 /**
- * The encoded burst reply of at most `wanted` audio bytes, kept under `maxPayload`: the budget
- * is capped at half the payload limit and halved again while the encoded reply is too large
- * (tiny chunks cost JSON per frame). Undefined when even a small reply does not fit.
+ * The burst reply of at most `wanted` audio bytes, kept under `maxPayload`: the budget is capped
+ * at half the payload limit and halved again while the encoded reply is too large (tiny chunks
+ * cost JSON per frame). Undefined when even a small reply does not fit.
  */
-export function burstReply(
+export function cutBurst(
   f: SessionFacts,
   burst: BurstBuffer,
   wanted: number,
   maxPayload: number,
-): Uint8Array | undefined {
+): CutBurst | undefined {
   const headerBytes = f.headerPages.reduce((n, p) => n + p.length, 0);
   let budget = Math.min(
     wanted,
@@ -144,9 +154,48 @@ export function burstReply(
     };
     const bytes = encodeBurstReply(reply);
     if (bytes.length <= maxPayload) {
-      return bytes;
+      return { reply, bytes };
     }
     budget = Math.floor(budget / 2);
   }
   return undefined;
+}
+
+/**
+ * The titles reply for a burst of `wanted` bytes: the burst is cut and sized exactly as a burst
+ * reply is (its bytes are measured, never sent), so the title in force at its first frame is
+ * what a listener joining now hears first. Undefined when no burst reply would fit either.
+ */
+export function titlesReply(
+  f: SessionFacts,
+  burst: BurstBuffer,
+  wanted: number,
+  maxPayload: number,
+): TitlesReply | undefined {
+  const cut = cutBurst(f, burst, wanted, maxPayload);
+  if (cut === undefined) {
+    return undefined;
+  }
+  const { frames, endPosition, titles, title } = cut.reply;
+  const joinPosition = frames[0]?.position ?? endPosition;
+  const atJoin = titleAt(titles, joinPosition);
+  return {
+    mount: f.mount,
+    session: f.id,
+    joinPosition,
+    endPosition,
+    ...(atJoin === undefined ? {} : { atJoin }),
+    ...(title === null ? {} : { latest: title }),
+  };
+}
+
+/** The title in force at stream position `position`: the last one starting at or before it. */
+export function titleAt(titles: readonly TitleEntry[], position: number): TitleEntry | undefined {
+  let found: TitleEntry | undefined;
+  for (const t of titles) {
+    if (t.position <= position) {
+      found = t;
+    }
+  }
+  return found;
 }

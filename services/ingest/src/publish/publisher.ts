@@ -1,15 +1,18 @@
 /**
  * What one source session tells the cluster about its mount: audio chunks with session,
  * sequence and position, title changes, `up`/`down` announcements, connection events, the mount
- * info heartbeat, and the replies to requests edges send the mount (bursts). It keeps the burst
- * buffer those replies are cut from. It never reads a socket and never awaits Redis.
+ * info heartbeat, and the replies to requests sent to the mount (bursts for edges, titles for
+ * admin). It keeps the burst buffer both are cut from. It never reads a socket and never awaits
+ * Redis.
  */
 import {
   decodeBurstRequest,
+  decodeTitlesRequest,
   encodeAudioChunk,
   encodeConnectionEvent,
   encodeSourceAnnouncement,
   encodeTitleChange,
+  encodeTitlesReply,
   evtKindOf,
   type AudioInfo,
   type Bus,
@@ -32,9 +35,10 @@ import { BurstBuffer } from './burst-buffer.js';
 import { HeaderRuns, cutPieces, headerEnd } from './chunking.js';
 import {
   announcement,
-  burstReply,
   connectionEvent,
+  cutBurst,
   mountInfoFields,
+  titlesReply,
   type SessionFacts,
 } from './messages.js';
 
@@ -91,7 +95,7 @@ export interface PublishedSession extends Pick<
   counters(): SessionCounters;
 }
 
-/** Publishes one session's stream and answers the requests edges send its mount. */
+/** Publishes one session's stream and answers the requests sent to its mount. */
 export class MountPublisher {
   readonly #deps: PublisherDeps;
   readonly #session: PublishedSession;
@@ -136,9 +140,10 @@ export class MountPublisher {
   start(): void {
     const { bus, subjects, settings } = this.#deps;
     const mount = this.#session.mount;
-    // Every request edges send a mount is answered here; each gets one subscription.
+    // Every request sent to a mount is answered here; each gets one subscription.
     const handlers: Array<[subject: string, answer: (msg: BusMsg) => void]> = [
       [subjects.burst(mount), (msg) => this.#answerBurst(msg)],
+      [subjects.titles(mount), (msg) => this.#answerTitles(msg)],
     ];
     this.#requests = handlers.map(([subject, answer]) =>
       bus.subscribe(subject, (msg) => {
@@ -319,9 +324,26 @@ export class MountPublisher {
       return;
     }
     const wanted = maxBytes ?? burstSizeOf(settings, this.#session.mount);
-    const bytes = burstReply(this.#facts(), this.#burst, wanted, bus.maxPayload);
-    if (bytes !== undefined) {
-      msg.respond(bytes);
+    const cut = cutBurst(this.#facts(), this.#burst, wanted, bus.maxPayload);
+    if (cut !== undefined) {
+      msg.respond(cut.bytes);
+    }
+  }
+
+  /** Answers with the titles of a burst of the asked size: no audio leaves in the reply. */
+  #answerTitles(msg: BusMsg): void {
+    const { bus, settings } = this.#deps;
+    let maxBytes: number | undefined;
+    try {
+      maxBytes = decodeTitlesRequest(msg.data).maxBytes;
+    } catch (err) {
+      this.#log.debug({ err }, 'ignoring a malformed titles request');
+      return;
+    }
+    const wanted = maxBytes ?? burstSizeOf(settings, this.#session.mount);
+    const reply = titlesReply(this.#facts(), this.#burst, wanted, bus.maxPayload);
+    if (reply !== undefined) {
+      msg.respond(encodeTitlesReply(reply));
     }
   }
 
