@@ -4,7 +4,7 @@
  * source's URL is given only when it is http or https. Pure: maps views to plain objects.
  */
 import type { ClientInfo } from '@penguincast/bus';
-import type { BurstTitles } from './commands.js';
+import type { MountTitles } from './commands.js';
 import { SERVER_ID, type StationInfo } from './config.js';
 import { httpUrl } from './escape.js';
 import { listenUrl, type MountView } from './mount-view.js';
@@ -93,7 +93,7 @@ export function apiStation(
 /** Maps one mount with its titles. */
 export function apiMount(
   m: MountView,
-  titles: BurstTitles,
+  titles: MountTitles,
   station: StationInfo,
   nowMs: number,
 ): ApiMount {

@@ -66,7 +66,7 @@ export function createAdmin(deps: AdminDeps): AdminApp {
     instanceId: deps.instanceId,
     commandTimeoutMs: settings.commandTimeoutMs,
     gatherTimeoutMs: settings.gatherTimeoutMs,
-    burstTimeoutMs: settings.burstTimeoutMs,
+    titlesTimeoutMs: settings.burstTimeoutMs,
     edgeCount: () => view.edgeCount(),
     log,
   });

@@ -1,21 +1,20 @@
 /**
  * The bus commands admin sends to whichever ingest or edge holds a target: metadata updates and
  * source kills (answered by the holding ingest), listener kills, moves and lists (answered by the
- * edges), runtime fallbacks (broadcast to the edges), and burst requests that tell which title a listener joining now would hear. It never
- * holds audio: a burst reply's frames are dropped as soon as their positions are read.
+ * edges), runtime fallbacks (broadcast to the edges), and titles requests that tell which title
+ * a listener joining now would hear. It never asks for audio: no burst or audio subject here.
  */
 import {
   BusError,
-  decodeBurstReply,
   decodeControlReply,
-  encodeBurstRequest,
+  decodeTitlesReply,
   encodeControlCommand,
+  encodeTitlesRequest,
   type Bus,
   type ClientInfo,
   type ControlCommand,
   type ControlReply,
   type Subjects,
-  type TitleEntry,
 } from '@penguincast/bus';
 import type { Logger } from 'pino';
 
@@ -28,15 +27,15 @@ export interface AdminCommandsOptions {
   commandTimeoutMs: number;
   /** How long replies of every edge are gathered. */
   gatherTimeoutMs: number;
-  /** How long the ingest holding a mount may take to answer a burst request. */
-  burstTimeoutMs: number;
+  /** How long the ingest holding a mount may take to answer a titles request. */
+  titlesTimeoutMs: number;
   /** How many edges are expected to answer, so gathering can stop early; undefined waits. */
   edgeCount: () => Promise<number | undefined>;
   log: Logger;
 }
 
-/** The titles around a burst: what a joining listener hears first, and the newest. */
-export interface BurstTitles {
+/** A mount's titles: what a listener joining now hears first, and the newest. */
+export interface MountTitles {
   /** The title in force at the first byte a listener joining now receives. */
   atJoin: string;
   /** The newest title. */
@@ -135,18 +134,18 @@ export class AdminCommands {
   }
 
   /**
-   * Asks the ingest holding `mount` for a burst of `maxBytes` and returns the title in force at
-   * its first frame (what a listener joining now hears first) and the newest title. Undefined
-   * when no ingest answers in time.
+   * Asks the ingest holding `mount` for its titles around a burst of `maxBytes`: the title in
+   * force at the burst's first byte (what a listener joining now hears first) and the newest
+   * title, an empty string where none is set. Undefined when no ingest answers in time.
    */
-  async burstTitles(mount: string, maxBytes: number): Promise<BurstTitles | undefined> {
-    const { bus, subjects, instanceId, burstTimeoutMs, log } = this.#o;
+  async mountTitles(mount: string, maxBytes: number): Promise<MountTitles | undefined> {
+    const { bus, subjects, instanceId, titlesTimeoutMs, log } = this.#o;
     let data: Uint8Array;
     try {
       const msg = await bus.request(
-        subjects.burst(mount),
-        encodeBurstRequest({ mount, maxBytes, requester: instanceId }),
-        { timeoutMs: burstTimeoutMs },
+        subjects.titles(mount),
+        encodeTitlesRequest({ mount, maxBytes, requester: instanceId }),
+        { timeoutMs: titlesTimeoutMs },
       );
       data = msg.data;
     } catch (err) {
@@ -156,14 +155,10 @@ export class AdminCommands {
       throw err;
     }
     try {
-      const reply = decodeBurstReply(data);
-      const start = reply.frames[0]?.position ?? reply.endPosition;
-      return {
-        atJoin: titleAt(reply.titles, start)?.title ?? '',
-        latest: reply.title?.title ?? '',
-      };
+      const reply = decodeTitlesReply(data);
+      return { atJoin: reply.atJoin?.title ?? '', latest: reply.latest?.title ?? '' };
     } catch (err) {
-      log.warn({ err, mount }, 'undecodable burst reply ignored');
+      log.warn({ err, mount }, 'undecodable titles reply ignored');
       return undefined;
     }
   }
@@ -208,15 +203,4 @@ export class AdminCommands {
     }
     return replies;
   }
-}
-
-/** The title in force at stream position `position`: the last one starting at or before it. */
-export function titleAt(titles: readonly TitleEntry[], position: number): TitleEntry | undefined {
-  let found: TitleEntry | undefined;
-  for (const t of titles) {
-    if (t.position <= position) {
-      found = t;
-    }
-  }
-  return found;
 }

@@ -1,9 +1,10 @@
 /**
  * What each mount is playing for a listener who joins now (the title at its burst start) and
- * its newest title, asked from the holding ingest with a burst request and reused for a moment
- * so page loads do not each cost a burst. Without an answer, the mount info's title stands in.
+ * its newest title, asked from the holding ingest with a titles request (no audio) and reused
+ * for a moment so page loads do not each cost a request. Without an answer, the mount info's
+ * title stands in.
  */
-import type { AdminCommands, BurstTitles } from './commands.js';
+import type { AdminCommands, MountTitles } from './commands.js';
 import { burstSizeOf, type AdminConfig } from './config.js';
 import type { MountView } from './mount-view.js';
 
@@ -18,13 +19,13 @@ export interface NowPlayingOptions {
   now?: () => number;
 }
 
-/** Cached burst titles per mount. */
+/** Cached titles per mount. */
 export class NowPlaying {
   readonly #o: NowPlayingOptions;
   readonly #now: () => number;
   readonly #cache = new Map<
     string,
-    { atMs: number; session: string; promise: Promise<BurstTitles> }
+    { atMs: number; session: string; promise: Promise<MountTitles> }
   >();
 
   constructor(opts: NowPlayingOptions) {
@@ -33,16 +34,16 @@ export class NowPlaying {
   }
 
   /** The titles of one live mount. */
-  titles(m: MountView): Promise<BurstTitles> {
+  titles(m: MountView): Promise<MountTitles> {
     const now = this.#now();
     const key = `${m.instanceId}:${m.streamStartMs}`;
     const hit = this.#cache.get(m.name);
     if (hit !== undefined && hit.session === key && now - hit.atMs <= REUSE_MS) {
       return hit.promise;
     }
-    const fallback: BurstTitles = { atJoin: m.title, latest: m.title };
+    const fallback: MountTitles = { atJoin: m.title, latest: m.title };
     const promise = this.#o.commands
-      .burstTitles(m.name, burstSizeOf(this.#o.settings, m.name))
+      .mountTitles(m.name, burstSizeOf(this.#o.settings, m.name))
       .then((t) => t ?? fallback)
       .catch(() => fallback);
     this.#cache.set(m.name, { atMs: now, session: key, promise });
@@ -58,7 +59,7 @@ export class NowPlaying {
   }
 
   /** The titles of several mounts, asked in parallel, in the same order. */
-  all(mounts: readonly MountView[]): Promise<BurstTitles[]> {
+  all(mounts: readonly MountView[]): Promise<MountTitles[]> {
     return Promise.all(mounts.map((m) => this.titles(m)));
   }
 }
