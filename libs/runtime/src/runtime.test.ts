@@ -5,6 +5,7 @@ import { createServer as createHttpServer } from 'node:http';
 import { connect } from 'node:net';
 import { Writable } from 'node:stream';
 import express from 'express';
+import { waitFor } from '@penguincast/testkit';
 import { createRootLogger, redactUrl } from './logger.js';
 import { createRegistry } from './metrics.js';
 import { healthRouter } from './health.js';
@@ -151,7 +152,7 @@ test('readRequestHead answers 431, 400 and 408 and rejects with the status', T, 
     assert.match(bad, /^HTTP\/1\.[01] 400 /);
     const slow = await exchange(port, 'GET /x HTTP/1.1\r\n');
     assert.match(slow, /^HTTP\/1\.[01] 408 /);
-    await new Promise((r) => setTimeout(r, 50));
+    await waitFor(() => seen.length === 3, 5_000, 'three rejected reads');
     assert.deepEqual(
       seen.map((e) => (e as HeadReadError).httpStatus),
       [431, 400, 408],
