@@ -3,9 +3,8 @@ import assert from 'node:assert/strict';
 import { createServer, type Server } from 'node:net';
 import { createServer as createHttpServer } from 'node:http';
 import { connect } from 'node:net';
-import { Writable } from 'node:stream';
 import express from 'express';
-import { waitFor } from '@penguincast/testkit';
+import { logSink, waitFor } from '@penguincast/testkit';
 import { createRootLogger, redactUrl } from './logger.js';
 import { createRegistry } from './metrics.js';
 import { healthRouter } from './health.js';
@@ -16,27 +15,8 @@ import { closeServer, listen } from './http.js';
 
 const T = { timeout: 10_000 };
 
-function sink(): { stream: Writable; lines: () => Array<Record<string, unknown>> } {
-  const out: string[] = [];
-  const stream = new Writable({
-    write(chunk, _enc, cb) {
-      out.push(String(chunk));
-      cb();
-    },
-  });
-  return {
-    stream,
-    lines: () =>
-      out
-        .join('')
-        .split('\n')
-        .filter(Boolean)
-        .map((l) => JSON.parse(l) as Record<string, unknown>),
-  };
-}
-
 test('the root logger binds service and instance and redacts secrets', T, () => {
-  const s = sink();
+  const s = logSink();
   const log = createRootLogger({
     service: 'edge',
     instance: 'i1',
@@ -48,18 +28,18 @@ test('the root logger binds service and instance and redacts secrets', T, () => 
     'GET /admin.cgi?pass=hunter2&mode=x',
   );
   log.debug('debug shown at level 4');
-  const [first, second] = s.lines();
+  const [first, second] = s.lines;
   assert.equal(first?.['service'], 'edge');
   assert.equal(first?.['instance'], 'i1');
   assert.equal(first?.['password'], '***');
   assert.deepEqual(first?.['headers'], { authorization: '***' });
   assert.equal(first?.['msg'], 'GET /admin.cgi?pass=***&mode=x');
   assert.equal(second?.['msg'], 'debug shown at level 4');
-  const quiet = sink();
+  const quiet = logSink();
   createRootLogger({ service: 'x', instance: 'y', loglevel: 1, destination: quiet.stream }).warn(
     'no',
   );
-  assert.equal(quiet.lines().length, 0, 'level 1 keeps errors only');
+  assert.equal(quiet.lines.length, 0, 'level 1 keeps errors only');
   assert.equal(redactUrl('http://source:secret@host/x'), 'http://source:***@host/x');
 });
 
