@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # The one test command: installs the Debian packages the tests need where they are missing,
-# installs the npm dependencies, then runs the format check, lint, typecheck and every test.
+# installs the npm dependencies, then runs the format check, the import-cycle check, lint,
+# typecheck and every test.
 # `.ci/run` calls exactly this.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -18,6 +19,7 @@ mkdir -p "$results"
 export PENGUINCAST_TEST_RESULTS="$results"
 
 npx prettier --check .
+bash scripts/check-cycles.sh
 npx turbo run lint typecheck --output-logs=errors-only
 set +e
 npx turbo run test --concurrency=1 --output-logs=full

@@ -6,7 +6,7 @@
  */
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import {
   Subjects,
@@ -17,6 +17,7 @@ import {
   type NatsBus,
   type TitleChange,
 } from '@penguincast/bus';
+import { DEFAULT_BURST_SIZE } from '@penguincast/config';
 import {
   freePort,
   freePortPair,
@@ -24,7 +25,9 @@ import {
   openListener,
   startFfmpegSource,
   startNats,
+  sleep,
   startRedis,
+  waitFor,
   type ListenResult,
   type RestartableServerHandle,
 } from '@penguincast/testkit';
@@ -119,7 +122,13 @@ test(
           throw new Error(`${err.message}\nffmpeg: ${source.log()}`);
         });
       }
-      await new Promise((r) => setTimeout(r, 3000));
+      // Let a burst's worth of audio build up, so listeners start with a full burst.
+      const dumpPath = join(dir, 'log', 'cluster-dump.mp3');
+      await waitFor(
+        () => existsSync(dumpPath) && statSync(dumpPath).size >= DEFAULT_BURST_SIZE,
+        15_000,
+        'a burst of audio published',
+      );
       const handles = Array.from({ length: LISTENERS }, (_, i) =>
         openListener(`http://127.0.0.1:${edgePorts[i % 2]}/live.mp3`, {
           metadata: true,
@@ -128,7 +137,8 @@ test(
         }),
       );
       await Promise.all(handles.map((h) => h.response));
-      await new Promise((r) => setTimeout(r, 10_000));
+      // The listeners record ten seconds before the title changes.
+      await sleep(10_000);
       const title = `Cluster title ${Date.now()}`;
       const reply = await bus!.request(
         subjects.ctl('metadata-update'),
@@ -143,7 +153,7 @@ test(
       const change: TitleChange | undefined = changes.find((c) => c.title === title);
       assert.ok(change !== undefined, `no TitleChange for ${title}`);
       const position = change.position;
-      const dump = readFileSync(join(dir, 'log', 'cluster-dump.mp3'));
+      const dump = readFileSync(dumpPath);
       let totalAudio = 0;
       for (const [i, r] of results.entries()) {
         assert.equal(r.status, 200, `listener ${i}`);

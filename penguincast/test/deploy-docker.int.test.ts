@@ -32,6 +32,7 @@ import {
   makeTestAudio,
   mp3check,
   openListener,
+  sleep,
   startFfmpegSource,
   type FfmpegSourceHandle,
   type ListenerHandle,
@@ -49,8 +50,6 @@ const BUILD_STAGE = 'penguincast:e2e-build';
 const SERVICES = ['nats', 'redis', 'ingest', 'edge-a', 'edge-b', 'admin', 'stats', 'prometheus'];
 /** 128 kbit/s: the bytes a listener receives per second of audio. */
 const BYTES_PER_SECOND = 16_000;
-
-const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 
 interface RunResult {
   code: number | null;

@@ -16,6 +16,8 @@ import {
   mp3check,
   openListener,
   startFfmpegSource,
+  sleep,
+  waitFor,
   type FfmpegSourceHandle,
 } from '@penguincast/testkit';
 import { startService, waitForHttp, writeConfig, type ServiceProcess } from './harness.js';
@@ -52,29 +54,21 @@ async function setTitle(mount: string, title: string): Promise<void> {
   assert.equal(res.status, 200, await res.text());
 }
 
-const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
-
 /** Waits until `mount` is served by its own source (a fallback would answer 200 too). */
 async function waitForSource(mount: string): Promise<void> {
-  const deadline = Date.now() + 20_000;
-  for (;;) {
-    try {
+  await waitFor(
+    async () => {
       const res = await fetch(`http://127.0.0.1:${port}${mount}`, {
         method: 'HEAD',
         signal: AbortSignal.timeout(1_000),
       });
       await res.body?.cancel();
-      if (res.headers.get('icy-name') === `Station ${mount}`) {
-        return;
-      }
-    } catch {
-      // Not answering yet.
-    }
-    if (Date.now() > deadline) {
-      throw new Error(`${mount} has no source\n${station?.output().slice(-5000)}`);
-    }
-    await sleep(200);
-  }
+      return res.headers.get('icy-name') === `Station ${mount}`;
+    },
+    { timeoutMs: 20_000, intervalMs: 200 },
+  ).catch(() => {
+    throw new Error(`${mount} has no source\n${station?.output().slice(-5000)}`);
+  });
 }
 
 before(async () => {

@@ -8,7 +8,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { ListenResult } from '@penguincast/testkit';
+import { waitFor, type ListenResult } from '@penguincast/testkit';
 
 /** The CLI's source file, run through tsx like the tests themselves. */
 export const CLI = fileURLToPath(new URL('../src/cli.ts', import.meta.url));
@@ -75,22 +75,18 @@ export function startService(
 
 /** Polls `url` until it answers `status` (default any), or throws after `timeoutMs`. */
 export async function waitForHttp(url: string, timeoutMs = 15_000, status?: number): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  let last = '';
-  while (Date.now() < deadline) {
-    try {
+  await waitFor(
+    async () => {
       const res = await fetch(url, { signal: AbortSignal.timeout(1000) });
       await res.body?.cancel();
-      if (status === undefined || res.status === status) {
-        return;
+      if (status !== undefined && res.status !== status) {
+        throw new Error(`status ${res.status}`);
       }
-      last = `status ${res.status}`;
-    } catch (err) {
-      last = (err as Error).message;
-    }
-    await new Promise((r) => setTimeout(r, 150));
-  }
-  throw new Error(`${url} not ready in ${timeoutMs} ms (${last})`);
+      return true;
+    },
+    { timeoutMs, intervalMs: 150 },
+    url,
+  );
 }
 
 /**

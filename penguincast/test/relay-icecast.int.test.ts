@@ -14,6 +14,7 @@ import {
   mp3check,
   openListener,
   startFfmpegSource,
+  waitFor,
   type FfmpegSourceHandle,
 } from '@penguincast/testkit';
 import { startService, waitForHttp, writeConfig, type ServiceProcess } from './harness.js';
@@ -36,13 +37,13 @@ function feedIcecast(): FfmpegSourceHandle {
 
 /** Sets the title once Icecast has the mount (it answers 400 until the source is in). */
 async function setUpstreamTitle(title: string): Promise<void> {
-  const deadline = Date.now() + 10_000;
-  while ((await icecast!.setTitle('/live.mp3', title)) !== 200) {
-    if (Date.now() > deadline) {
-      throw new Error(`Icecast never took the title ${title}; ffmpeg: ${ffmpeg?.log()}`);
-    }
-    await new Promise((r) => setTimeout(r, 200));
-  }
+  await waitFor(
+    async () => (await icecast!.setTitle('/live.mp3', title)) === 200,
+    { timeoutMs: 10_000, intervalMs: 200 },
+    `Icecast to take the title ${title}`,
+  ).catch((err: Error) => {
+    throw new Error(`${err.message}; ffmpeg: ${ffmpeg?.log()}`);
+  });
 }
 
 before(async () => {
@@ -116,7 +117,9 @@ test(
   async () => {
     const url = `http://127.0.0.1:${port}/relay.mp3`;
     const listener = openListener(url, { metadata: true, durationMs: 16_000 });
-    await new Promise((r) => setTimeout(r, 2_000));
+    await waitFor(() => listener.audioBytes > 0, 10_000, 'audio before the kill').catch(
+      () => undefined,
+    );
     assert.ok(listener.audioBytes > 0, 'audio before the kill');
     const killedAt = Date.now();
     await icecast!.kill();

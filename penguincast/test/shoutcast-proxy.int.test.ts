@@ -6,7 +6,6 @@
  */
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { connect } from 'node:net';
 import { pino } from 'pino';
 import {
   MemoryBus,
@@ -19,6 +18,7 @@ import { parseStationConfig } from '@penguincast/config';
 import { createEdge, parseConfig as edgeConfig, type EdgeApp } from '@penguincast/edge';
 import { createIngest, parseConfig as ingestConfig, type IngestApp } from '@penguincast/ingest';
 import { createRegistry } from '@penguincast/runtime';
+import { rawClient, waitFor } from '@penguincast/testkit';
 
 const bus = new MemoryBus();
 const state = new MemoryStateStore();
@@ -66,25 +66,14 @@ after(async () => {
 });
 
 test('ingest sees the address of an encoder proxied by the edge', { timeout: 15_000 }, async () => {
-  const encoder = connect({
-    host: '127.0.0.1',
-    port: edge.shoutcastPort,
-    localAddress: '127.0.0.42',
-  });
-  encoder.on('error', () => undefined);
+  const encoder = await rawClient(edge.shoutcastPort, undefined, '127.0.0.42');
   try {
-    let got = '';
-    encoder.on('data', (d: Buffer) => (got += d.toString('latin1')));
-    encoder.write('shoutpw\r\n');
-    const deadline = Date.now() + 5000;
-    while (!got.includes('OK2') && Date.now() < deadline) {
-      await new Promise((r) => setTimeout(r, 20));
-    }
-    assert.match(got, /^OK2\r\n/);
-    encoder.write('icy-name:Proxied Shout\r\n\r\n');
-    while (!announcements.some((a) => a.state === 'up') && Date.now() < deadline) {
-      await new Promise((r) => setTimeout(r, 20));
-    }
+    encoder.socket.write('shoutpw\r\n');
+    assert.match(await encoder.waitFor(/OK2/), /^OK2\r\n/);
+    encoder.socket.write('icy-name:Proxied Shout\r\n\r\n');
+    await waitFor(() => announcements.some((a) => a.state === 'up'), 5000, 'the source up').catch(
+      () => undefined,
+    );
     const up = announcements.find((a) => a.mount === '/shout.mp3' && a.state === 'up');
     assert.ok(up, 'the source went up');
     assert.equal(up.sourceIp, '127.0.0.42');

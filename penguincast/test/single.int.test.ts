@@ -5,14 +5,17 @@
  */
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { readFileSync, statSync } from 'node:fs';
+import { existsSync, readFileSync, statSync } from 'node:fs';
+import { DEFAULT_BURST_SIZE } from '@penguincast/config';
 import { join } from 'node:path';
 import {
   freePortPair,
   listen,
   mp3check,
   openListener,
+  sleep,
   startFfmpegSource,
+  waitFor,
   type ListenResult,
 } from '@penguincast/testkit';
 import {
@@ -82,7 +85,12 @@ test(
         throw new Error(`${err.message}\nffmpeg: ${source.log()}\n${station?.output()}`);
       });
       // Let a burst's worth of audio build up, so listeners start with a full burst.
-      await new Promise((r) => setTimeout(r, 3000));
+      const dumpPath = join(dir, 'log', 'live-dump.mp3');
+      await waitFor(
+        () => existsSync(dumpPath) && statSync(dumpPath).size >= DEFAULT_BURST_SIZE,
+        15_000,
+        'a burst of audio published',
+      );
       const url = `http://127.0.0.1:${port}/live.mp3`;
       const handles = Array.from({ length: 20 }, (_, i) =>
         openListener(url, { metadata: true, durationMs: 12_000, userAgent: `e2e-${i}` }),
@@ -94,8 +102,8 @@ test(
       assert.equal(head.headers['icy-name'], 'E2E stream');
       assert.equal(head.headers['access-control-allow-origin'], '*');
 
-      await new Promise((r) => setTimeout(r, 5000));
-      const dumpPath = join(dir, 'log', 'live-dump.mp3');
+      // The listeners record five seconds before the title changes.
+      await sleep(5000);
       const before = statSync(dumpPath).size;
       const title = `Artist ${Date.now()} - It's a "test"`;
       const upd = await fetch(

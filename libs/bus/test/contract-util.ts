@@ -1,5 +1,5 @@
 /**
- * Helpers shared by the contract suites: the per-test timeout, unique prefixes and polling.
+ * Helpers shared by the contract suites: the per-test timeout and unique prefixes.
  */
 
 /** Each contract test's time limit. */
@@ -10,15 +10,4 @@ let counter = 0;
 export function uniquePrefix(): string {
   counter += 1;
   return `t${process.pid}x${Date.now().toString(36)}x${counter}`;
-}
-
-/** Waits until `cond()` holds, polling every 5 ms, or fails after `ms`. */
-export async function waitFor(cond: () => boolean, ms = 5_000, what = 'condition'): Promise<void> {
-  const end = Date.now() + ms;
-  while (!cond()) {
-    if (Date.now() > end) {
-      throw new Error(`timed out waiting for ${what}`);
-    }
-    await new Promise((r) => setTimeout(r, 5));
-  }
 }

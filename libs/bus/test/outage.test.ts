@@ -16,7 +16,8 @@ import {
   connectRedisStateStore,
   type BusStatusEvent,
 } from '../src/index.js';
-import { uniquePrefix, waitFor } from './contract.js';
+import { waitFor } from '@penguincast/testkit';
+import { uniquePrefix } from './contract.js';
 
 const te = new TextEncoder();
 const td = new TextDecoder();

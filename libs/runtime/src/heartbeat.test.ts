@@ -11,6 +11,7 @@ import {
   decodeServiceHeartbeat,
   type ServiceHeartbeat,
 } from '@penguincast/bus';
+import { waitFor } from '@penguincast/testkit';
 import { startHeartbeat } from './heartbeat.js';
 import { createRootLogger } from './logger.js';
 import { createRegistry } from './metrics.js';
@@ -53,7 +54,7 @@ test('heartbeats carry resources and figures, and the last one says stopping', T
     Math.sqrt(Math.random());
   }
   listeners = 5;
-  await new Promise((r) => setTimeout(r, 70));
+  await waitFor(() => got.length >= 3, 5_000, 'three heartbeats');
   stop();
   stop();
   await bus.flush();
@@ -92,7 +93,12 @@ test('a throwing figures callback is counted and logged once, not thrown', T, as
       throw new Error('boom');
     },
   });
-  await new Promise((r) => setTimeout(r, 45));
+  await waitFor(
+    async () =>
+      /penguincast_heartbeat_failures_total\{[^}]*\} [3-9]/.test(await registry.metrics()),
+    5_000,
+    'three failed heartbeats',
+  );
   stop();
   assert.equal(logs.text().match(/heartbeat not published/g)?.length, 1);
   assert.match(await registry.metrics(), /penguincast_heartbeat_failures_total\{[^}]*\} [3-9]/);

@@ -3,8 +3,8 @@ import assert from 'node:assert/strict';
 import { createServer, type Server } from 'node:net';
 import { createServer as createHttpServer } from 'node:http';
 import { connect } from 'node:net';
-import { Writable } from 'node:stream';
 import express from 'express';
+import { logSink, waitFor } from '@penguincast/testkit';
 import { createRootLogger, redactUrl } from './logger.js';
 import { createRegistry } from './metrics.js';
 import { healthRouter } from './health.js';
@@ -15,27 +15,8 @@ import { closeServer, listen } from './http.js';
 
 const T = { timeout: 10_000 };
 
-function sink(): { stream: Writable; lines: () => Array<Record<string, unknown>> } {
-  const out: string[] = [];
-  const stream = new Writable({
-    write(chunk, _enc, cb) {
-      out.push(String(chunk));
-      cb();
-    },
-  });
-  return {
-    stream,
-    lines: () =>
-      out
-        .join('')
-        .split('\n')
-        .filter(Boolean)
-        .map((l) => JSON.parse(l) as Record<string, unknown>),
-  };
-}
-
 test('the root logger binds service and instance and redacts secrets', T, () => {
-  const s = sink();
+  const s = logSink();
   const log = createRootLogger({
     service: 'edge',
     instance: 'i1',
@@ -47,18 +28,18 @@ test('the root logger binds service and instance and redacts secrets', T, () => 
     'GET /admin.cgi?pass=hunter2&mode=x',
   );
   log.debug('debug shown at level 4');
-  const [first, second] = s.lines();
+  const [first, second] = s.lines;
   assert.equal(first?.['service'], 'edge');
   assert.equal(first?.['instance'], 'i1');
   assert.equal(first?.['password'], '***');
   assert.deepEqual(first?.['headers'], { authorization: '***' });
   assert.equal(first?.['msg'], 'GET /admin.cgi?pass=***&mode=x');
   assert.equal(second?.['msg'], 'debug shown at level 4');
-  const quiet = sink();
+  const quiet = logSink();
   createRootLogger({ service: 'x', instance: 'y', loglevel: 1, destination: quiet.stream }).warn(
     'no',
   );
-  assert.equal(quiet.lines().length, 0, 'level 1 keeps errors only');
+  assert.equal(quiet.lines.length, 0, 'level 1 keeps errors only');
   assert.equal(redactUrl('http://source:secret@host/x'), 'http://source:***@host/x');
 });
 
@@ -151,7 +132,7 @@ test('readRequestHead answers 431, 400 and 408 and rejects with the status', T, 
     assert.match(bad, /^HTTP\/1\.[01] 400 /);
     const slow = await exchange(port, 'GET /x HTTP/1.1\r\n');
     assert.match(slow, /^HTTP\/1\.[01] 408 /);
-    await new Promise((r) => setTimeout(r, 50));
+    await waitFor(() => seen.length === 3, 5_000, 'three rejected reads');
     assert.deepEqual(
       seen.map((e) => (e as HeadReadError).httpStatus),
       [431, 400, 408],

@@ -14,6 +14,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { createFrameSplitter } from '@penguincast/icy';
+import { waitFor } from './wait.js';
 import {
   contentTypeFor,
   decodeCheck,
@@ -88,6 +89,9 @@ describe('audio helpers', { timeout: 60000 }, () => {
   });
 });
 
+/** Body bytes the sink received from the current source, for waiting until audio flows. */
+let bodyBytes = 0;
+
 interface Received {
   method: string;
   url: string;
@@ -108,6 +112,7 @@ function sourceSink(onDone: (r: Received) => void): NetServer {
     socket.on('data', (chunk: Buffer) => {
       if (entry) {
         body.push(chunk);
+        bodyBytes += chunk.length;
         return;
       }
       head = Buffer.concat([head, chunk]);
@@ -153,7 +158,10 @@ describe('startFfmpegSource', { timeout: 60000 }, () => {
     await new Promise((resolve) => server.close(resolve));
   });
 
-  const next = () => new Promise<Received>((resolve) => (arrived = resolve));
+  const next = () => {
+    bodyBytes = 0;
+    return new Promise<Received>((resolve) => (arrived = resolve));
+  };
 
   it('streams a live tone with PUT, credentials and ice headers, in real time', async () => {
     const got = next();
@@ -215,7 +223,7 @@ describe('startFfmpegSource', { timeout: 60000 }, () => {
       url: `icecast://source:pw@127.0.0.1:${port}/loop`,
       codec: 'aac',
     });
-    await new Promise((resolve) => setTimeout(resolve, 500));
+    await waitFor(() => bodyBytes > 0, 10_000, 'audio from the looping source');
     await source.stop();
     const code = await source.exited;
     assert.notEqual(code, undefined);

@@ -8,6 +8,7 @@ import { execFile } from 'node:child_process';
 import { createConnection } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import { startNats, startRedis, type RestartableServerHandle } from '../src/servers.js';
+import { waitFor } from '../src/wait.js';
 
 const T = { timeout: 30_000 };
 
@@ -116,10 +117,7 @@ describe('cleanup on exit', () => {
     });
     const pids = JSON.parse(out) as number[];
     assert.equal(pids.length, 2);
-    const deadline = Date.now() + 5_000;
-    while (pids.some(isAlive) && Date.now() < deadline) {
-      await new Promise((r) => setTimeout(r, 20));
-    }
+    await waitFor(() => !pids.some(isAlive), 5_000, 'both servers to exit').catch(() => undefined);
     assert.deepEqual(pids.map(isAlive), [false, false]);
   });
 });

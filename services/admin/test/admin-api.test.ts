@@ -8,15 +8,8 @@ import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import { Keys, decodeControlCommand, type ControlCommand } from '@penguincast/bus';
 import { basicAuthHeader } from '@penguincast/icy';
-import { openListener, type ListenerHandle } from '@penguincast/testkit';
-import {
-  ADMIN_AUTH,
-  get,
-  startStation,
-  waitFor,
-  waitForMount,
-  type TestStation,
-} from './harness.js';
+import { openListener, waitFor, type ListenerHandle } from '@penguincast/testkit';
+import { ADMIN_AUTH, POLL, get, startStation, waitForMount, type TestStation } from './harness.js';
 
 const T = { timeout: 40_000 };
 const SOURCE_AUTH = basicAuthHeader('dj', 'livepw');
@@ -161,22 +154,22 @@ test('metadata: song, artist and title, charset, and Icecast replies', T, async 
     ok.text,
     '<?xml version="1.0"?>\n<iceresponse><message>Metadata update successful</message><return>1</return></iceresponse>',
   );
-  await waitFor(async () => (await latest()) === 'First Song');
+  await waitFor(async () => (await latest()) === 'First Song', POLL);
   await get(
     st.url('/admin/metadata?mount=live.mp3&mode=updinfo&artist=Art&title=Piece'),
     ADMIN_AUTH,
   );
-  await waitFor(async () => (await latest()) === 'Art - Piece');
+  await waitFor(async () => (await latest()) === 'Art - Piece', POLL);
   await get(
     st.url('/admin/metadata?mount=/live.mp3&mode=updinfo&song=Caf%E9&charset=ISO-8859-1'),
     ADMIN_AUTH,
   );
-  await waitFor(async () => (await latest()) === 'Café');
+  await waitFor(async () => (await latest()) === 'Café', POLL);
 
   // A listener hears the title through the edge.
   const l = openListener(st.url('/live.mp3'), { metadata: true, durationMs: 8000 });
   listeners.push(l);
-  await waitFor(() => l.audioBytes > 0);
+  await waitFor(() => l.audioBytes > 0, POLL);
   await get(st.url('/admin/metadata?mount=/live.mp3&mode=updinfo&song=Heard%20live'), ADMIN_AUTH);
   await sleepUntilTitle(l, 'Heard live');
 
@@ -214,7 +207,7 @@ test('listclients, killclient and moveclients act on real listeners on the edge'
   });
   const b = openListener(st.url('/live.mp3'), { durationMs: 20_000, userAgent: 'Plain/1.0' });
   listeners.push(a, b);
-  await waitFor(() => a.audioBytes > 0 && b.audioBytes > 0);
+  await waitFor(() => a.audioBytes > 0 && b.audioBytes > 0, POLL);
   const list = await get(st.url('/admin/listclients?mount=/live.mp3'), ADMIN_AUTH);
   assert.equal(list.status, 200);
   assert.match(
@@ -237,7 +230,7 @@ test('listclients, killclient and moveclients act on real listeners on the edge'
   );
   const unknown = await get(st.url('/admin/killclient?mount=/live.mp3&id=999'), ADMIN_AUTH);
   assert.match(unknown.text, /<message>Client 999 not found<\/message><return>0<\/return>/);
-  await waitFor(() => st.edge.listenerCount('/live.mp3') === 1);
+  await waitFor(() => st.edge.listenerCount('/live.mp3') === 1, POLL);
 
   const moved = await get(
     st.url('/admin/moveclients?mount=/live.mp3&destination=/other.mp3'),
@@ -247,7 +240,7 @@ test('listclients, killclient and moveclients act on real listeners on the edge'
     moved.text,
     /<message>Clients moved from \/live\.mp3 to \/other\.mp3<\/message><return>1<\/return>/,
   );
-  await waitFor(() => st.edge.listenerCount('/other.mp3') === 1);
+  await waitFor(() => st.edge.listenerCount('/other.mp3') === 1, POLL);
   const same = await get(
     st.url('/admin/moveclients?mount=/other.mp3&destination=/other.mp3'),
     ADMIN_AUTH,
@@ -273,16 +266,18 @@ test('fallbacks are stored, announced to the edges and shown by listmounts', T, 
   assert.match(r.text, /<p>Fallback configured<\/p>/);
   const key = new Keys().fallback('/live.mp3');
   assert.equal(await st.state.get(key), '/other.mp3');
-  await waitFor(() => commands.length === 1);
+  await waitFor(() => commands.length === 1, POLL);
   assert.deepEqual(commands[0], {
     type: 'set-fallback',
     mount: '/live.mp3',
     fallback: '/other.mp3',
   });
-  await waitFor(async () =>
-    (await get(st.url('/admin/listmounts'), ADMIN_AUTH)).text.includes(
-      '<source mount="/live.mp3"><fallback>/other.mp3</fallback>',
-    ),
+  await waitFor(
+    async () =>
+      (await get(st.url('/admin/listmounts'), ADMIN_AUTH)).text.includes(
+        '<source mount="/live.mp3"><fallback>/other.mp3</fallback>',
+      ),
+    POLL,
   );
   assert.equal((await get(st.url('/admin/fallbacks?mount=/live.mp3'), ADMIN_AUTH)).status, 400);
   assert.equal(
@@ -292,7 +287,7 @@ test('fallbacks are stored, announced to the edges and shown by listmounts', T, 
   await get(st.url('/admin/fallbacks?mount=/live.mp3&fallback='), ADMIN_AUTH);
   assert.equal(await st.state.get(key), null);
   // The refused requests announced nothing; the clearing one announced `null`.
-  await waitFor(() => commands.length === 2);
+  await waitFor(() => commands.length === 2, POLL);
   assert.deepEqual(commands[1], { type: 'set-fallback', mount: '/live.mp3', fallback: null });
   sub.unsubscribe();
 });
@@ -315,6 +310,7 @@ test(
     await waitFor(
       async () =>
         !(await get(st.url('/admin/listmounts'), ADMIN_AUTH)).text.includes('/victim.mp3'),
+      POLL,
     );
   },
 );

@@ -6,11 +6,9 @@
  */
 import { mkdirSync, mkdtempSync } from 'node:fs';
 import { createServer, request, type Server } from 'node:http';
-import { createServer as createNetServer, type Socket } from 'node:net';
+import type { Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Writable } from 'node:stream';
-import { pino, type Logger } from 'pino';
 import { Registry } from 'prom-client';
 import { MemoryBus, MemoryStateStore, Subjects } from '@penguincast/bus';
 import {
@@ -23,11 +21,14 @@ import { createIngest, parseConfig as ingestConfig, type IngestApp } from '@peng
 import { basicAuthHeader } from '@penguincast/icy';
 import { startHeartbeat } from '@penguincast/runtime';
 import {
-  freePort,
+  freePortPair,
+  logSink,
   makeTestAudio,
   startFfmpegSource,
+  waitFor,
   type FfmpegSourceHandle,
   type FfmpegSourceOptions,
+  type WaitForOptions,
 } from '@penguincast/testkit';
 import { createAdmin, parseConfig as adminConfig, type AdminApp } from '../src/index.js';
 
@@ -35,42 +36,6 @@ import { createAdmin, parseConfig as adminConfig, type AdminApp } from '../src/i
 export const ADMIN_PASSWORD = 'adminpw';
 /** `Authorization` value with the admin credentials. */
 export const ADMIN_AUTH = basicAuthHeader('admin', ADMIN_PASSWORD);
-
-/** Resolves true when `port` can be bound on 127.0.0.1 right now. */
-function portFree(port: number): Promise<boolean> {
-  return new Promise((resolve) => {
-    const s = createNetServer();
-    s.once('error', () => resolve(false));
-    s.listen(port, '127.0.0.1', () => s.close(() => resolve(true)));
-  });
-}
-
-/** A free port P whose neighbour P + 1 (the SHOUTcast port) is free too. */
-export async function freePortPair(): Promise<number> {
-  for (let i = 0; i < 50; i++) {
-    const p = await freePort();
-    if (p < 65000 && (await portFree(p + 1))) {
-      return p;
-    }
-  }
-  throw new Error('no free port pair on 127.0.0.1');
-}
-
-/** A log sink that keeps every line as an object. */
-export function logSink(): { log: Logger; lines: Array<Record<string, unknown>> } {
-  const lines: Array<Record<string, unknown>> = [];
-  const stream = new Writable({
-    write(chunk: Buffer, _enc, cb) {
-      for (const line of chunk.toString('utf8').split('\n')) {
-        if (line.trim() !== '') {
-          lines.push(JSON.parse(line) as Record<string, unknown>);
-        }
-      }
-      cb();
-    },
-  });
-  return { log: pino({ level: 'info' }, stream), lines };
-}
 
 /** A running in-process station. */
 export interface TestStation {
@@ -109,7 +74,7 @@ export async function startStation(doc: Partial<StationConfigInput> = {}): Promi
   });
   const bus = new MemoryBus();
   const state = new MemoryStateStore();
-  const { log, lines } = logSink();
+  const { log, lines } = logSink('info');
   const instanceId = `admin-test-${process.pid}-${++counter}`;
   const base = { config, log, bus, state, instanceId };
   const ingest = createIngest({
@@ -198,32 +163,11 @@ export async function startStation(doc: Partial<StationConfigInput> = {}): Promi
   };
 }
 
-/** Sleeps. */
-export function sleep(ms: number): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, ms));
-}
-
-/** Polls `check` until it returns a truthy value, or throws after `timeoutMs`. */
-export async function waitFor<T>(
-  check: () => T | Promise<T>,
-  timeoutMs = 10_000,
-  what = 'condition',
-): Promise<NonNullable<T>> {
-  const deadline = Date.now() + timeoutMs;
-  let last: unknown;
-  while (Date.now() < deadline) {
-    try {
-      const v = await check();
-      if (v) {
-        return v as NonNullable<T>;
-      }
-    } catch (err) {
-      last = err;
-    }
-    await sleep(100);
-  }
-  throw new Error(`${what} not reached in ${timeoutMs} ms${last ? `: ${String(last)}` : ''}`);
-}
+/**
+ * How the admin tests poll: their checks mostly make HTTP requests, so every 100 ms, and the
+ * station behind them needs up to 10 s to get ffmpeg sources going on a loaded machine.
+ */
+export const POLL: WaitForOptions = { timeoutMs: 10_000, intervalMs: 100 };
 
 /** A GET with optional credentials; resolves with status, headers and body text. */
 export async function get(
@@ -246,7 +190,7 @@ export async function waitForMount(st: TestStation, mount: string): Promise<void
       const r = await get(st.url('/admin/listmounts'), ADMIN_AUTH);
       return r.text.includes(`mount="${mount}"`);
     },
-    15_000,
+    { ...POLL, timeoutMs: 15_000 },
     `mount ${mount} live`,
   );
 }

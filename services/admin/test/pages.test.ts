@@ -16,14 +16,14 @@ import { pino } from 'pino';
 import { createAdmin, parseConfig } from '../src/index.js';
 import {
   ADMIN_AUTH,
+  POLL,
   get,
   rawGet,
   startStation,
-  waitFor,
   waitForMount,
   type TestStation,
 } from './harness.js';
-import { openListener } from '@penguincast/testkit';
+import { openListener, waitFor } from '@penguincast/testkit';
 
 const T = { timeout: 40_000 };
 let st: TestStation;
@@ -89,9 +89,10 @@ test('every page, document and list renders hostile values inert', T, async () =
     headers: { Referer: XSS.referer },
   });
   try {
-    await waitFor(() => l.audioBytes > 0);
-    await waitFor(async () =>
-      (await get(st.url('/status-json.xsl'))).text.includes('alert(\\"title\\")'),
+    await waitFor(() => l.audioBytes > 0, POLL);
+    await waitFor(
+      async () => (await get(st.url('/status-json.xsl'))).text.includes('alert(\\"title\\")'),
+      POLL,
     );
     const pages = [
       '/info.html',

@@ -6,14 +6,13 @@
  */
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
-import { listen, type FfmpegSourceHandle } from '@penguincast/testkit';
+import { listen, sleep, waitFor, type FfmpegSourceHandle } from '@penguincast/testkit';
 import {
   ADMIN_AUTH,
+  POLL,
   get,
   rawGet,
-  sleep,
   startStation,
-  waitFor,
   waitForMount,
   type TestStation,
 } from './harness.js';
@@ -84,7 +83,7 @@ test(
     const src = await waitFor(async () => {
       const s = (await statusJson()).icestats['source'] as Json | undefined;
       return s?.['title'] === '1999' ? s : undefined;
-    });
+    }, POLL);
     assert.ok(!Array.isArray(src));
     assert.equal(src['title'], '1999');
     assert.equal(src['bitrate'], 128);
@@ -130,7 +129,7 @@ test(
         s.every((e: Json) => titles[mountOf(e)] === e['title'])
         ? (s as Json[])
         : undefined;
-    });
+    }, POLL);
     assert.deepEqual(list.map(mountOf), ['/one.mp3', '/three.mp3', '/two.mp3']);
     const raw = (await get(st.url('/status-json.xsl'))).text;
     assert.ok(!raw.includes('</script>'), 'a title cannot close a script element');
@@ -261,6 +260,7 @@ test(
   async () => {
     await setTitle('/two.mp3', 'Older song');
     // The burst of /two.mp3 is 16 KiB, about 1 s at 128 kbit/s: after 2 s it is all 'Older song'.
+    // This wait is for stream time to pass (the audio, not an event, moves the burst start).
     await sleep(2000);
     await setTitle('/two.mp3', 'Newest song');
     const two = await waitFor(async () => {
@@ -269,7 +269,7 @@ test(
       };
       const m = mounts.find((x) => x['mount'] === '/two.mp3');
       return m?.['latestTitle'] === 'Newest song' ? m : undefined;
-    });
+    }, POLL);
     assert.equal(two['nowPlaying'], 'Older song');
     const heard = await listen(st.url('/two.mp3'), {
       metadata: true,

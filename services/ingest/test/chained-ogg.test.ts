@@ -9,15 +9,8 @@ import { readFileSync } from 'node:fs';
 import { after, before, test } from 'node:test';
 import { decodeBurstReply, encodeBurstRequest } from '@penguincast/bus';
 import { OggSplitter } from '@penguincast/icy';
-import { makeTestAudio } from '@penguincast/testkit';
-import {
-  rawClient,
-  sourceHead,
-  startIngest,
-  trickle,
-  waitFor,
-  type TestIngest,
-} from './harness.js';
+import { makeTestAudio, rawClient, waitFor } from '@penguincast/testkit';
+import { sourceHead, startIngest, trickle, type TestIngest } from './harness.js';
 
 let ing: TestIngest;
 let link1: Buffer;

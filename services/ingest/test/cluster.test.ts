@@ -6,28 +6,29 @@
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { after, before, test } from 'node:test';
-import { connectNatsBus, connectRedisStateStore } from '@penguincast/bus';
+import { Keys, connectNatsBus, connectRedisStateStore } from '@penguincast/bus';
 import {
   makeTestAudio,
+  rawClient,
   startNats,
   startRedis,
+  waitFor,
   type RestartableServerHandle,
 } from '@penguincast/testkit';
 import {
   bodyOf,
   loopingSource,
-  rawClient,
   sourceHead,
   startIngest,
   statusLine,
   testStation,
-  waitFor,
   type LoopingSource,
   type TestIngest,
 } from './harness.js';
 
 const TIMING = { leaseTtlMs: 1_500, leaseRenewMs: 400, infoRefreshMs: 400, infoTtlMs: 3_000 };
 const station = testStation({ Cluster: { SubjectPrefix: 'ingclu', KeyPrefix: 'ingclu' } });
+const keys = new Keys('ingclu');
 
 let nats: RestartableServerHandle;
 let redis: RestartableServerHandle;
@@ -161,8 +162,15 @@ test(
       () => d.rec.sources.find((s) => s.state === 'up' && s.instanceId === 'ing-c'),
       5_000,
     );
-    // Let the mount info heartbeat record the source's address.
-    await new Promise((r) => setTimeout(r, TIMING.infoRefreshMs + 100));
+    // Wait until the mount info heartbeat has recorded this session's source address.
+    await waitFor(
+      async () => {
+        const info = await d.state.getHash(keys.mountInfo('/live.mp3'));
+        return info?.['session'] === up.session && info['source_ip'] !== undefined;
+      },
+      5_000,
+      "the source's address in the mount info",
+    );
     const t0 = Date.now();
     const second = await start(d, '/live.mp3');
     assert.equal(second.head, 'HTTP/1.0 200 OK\r\n\r\n');

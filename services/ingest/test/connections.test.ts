@@ -7,15 +7,13 @@
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { after, before, describe, test } from 'node:test';
-import { makeTestAudio, silentClient } from '@penguincast/testkit';
+import { makeTestAudio, rawClient, silentClient, waitFor } from '@penguincast/testkit';
 import {
   bodyOf,
-  rawClient,
   sourceHead,
   startIngest,
   statusLine,
   trickle,
-  waitFor,
   type TestIngest,
 } from './harness.js';
 

@@ -7,8 +7,8 @@ import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import { Keys } from '@penguincast/bus';
 import { Mp3Splitter } from '@penguincast/icy';
-import { mp3check, startFfmpegSource } from '@penguincast/testkit';
-import { startIngest, waitFor, waitForAsync, type TestIngest } from './harness.js';
+import { mp3check, startFfmpegSource, waitFor } from '@penguincast/testkit';
+import { startIngest, type TestIngest } from './harness.js';
 
 let ing: TestIngest;
 
@@ -39,7 +39,7 @@ test('ffmpeg MP3 source: whole frames, contiguous, clean audio', { timeout: 30_0
     assert.equal(up.instanceId, 'test-ingest');
 
     // Mount info is written while the source is live.
-    const hash = await waitForAsync(
+    const hash = await waitFor(
       () => ing.state.getHash(new Keys().mountInfo('/live.mp3')),
       2_000,
       'mount info',
@@ -98,7 +98,7 @@ test('ffmpeg MP3 source: whole frames, contiguous, clean audio', { timeout: 30_0
   assert.ok((disconnect?.bytes ?? 0) >= audio.length);
   assert.ok((disconnect?.seconds ?? 0) >= 2);
   // The holder removed its mount info and lease when the source left.
-  await waitForAsync(
+  await waitFor(
     async () => (await ing.state.getHash(new Keys().mountInfo('/live.mp3'))) === null,
     2_000,
     'mount info removed',

@@ -9,17 +9,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import { Mp3Splitter } from '@penguincast/icy';
-import { makeTestAudio } from '@penguincast/testkit';
+import { makeTestAudio, rawClient, waitFor } from '@penguincast/testkit';
 import { loadLoopAudio } from '../src/file-loop.js';
-import {
-  rawClient,
-  sourceHead,
-  startIngest,
-  statusLine,
-  testStation,
-  waitFor,
-  type TestIngest,
-} from './harness.js';
+import { sourceHead, startIngest, statusLine, testStation, type TestIngest } from './harness.js';
 
 const T = { timeout: 20_000 };
 let ing: TestIngest;

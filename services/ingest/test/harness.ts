@@ -3,9 +3,8 @@
  * in-memory) bus and state store, records what it publishes, and offers raw-socket source
  * clients. It mocks nothing: every byte goes through real sockets.
  */
-import { connect, type Socket } from 'node:net';
-import { Writable } from 'node:stream';
-import { pino, type Logger } from 'pino';
+import type { Socket } from 'node:net';
+import type { Logger } from 'pino';
 import { Registry } from 'prom-client';
 import {
   MemoryBus,
@@ -25,6 +24,7 @@ import {
 } from '@penguincast/bus';
 import { parseStationConfig, type StationConfigInput } from '@penguincast/config';
 import { basicAuthHeader } from '@penguincast/icy';
+import { logSink, rawClient, type LogSink, type RawClient } from '@penguincast/testkit';
 import { createIngest, parseConfig, type IngestApp, type IngestTiming } from '../src/index.js';
 
 /** The station config most tests use: two mounts and a source password for unlisted ones. */
@@ -38,26 +38,6 @@ export function testStation(over: Partial<StationConfigInput> = {}): StationConf
     ],
     ...over,
   };
-}
-
-/** Log lines written by the ingest under test. */
-export class LogSink {
-  readonly lines: Array<Record<string, unknown>> = [];
-  readonly stream = new Writable({
-    write: (chunk: Buffer, _enc, cb) => {
-      for (const line of chunk.toString('utf8').split('\n')) {
-        if (line.trim() !== '') {
-          this.lines.push(JSON.parse(line) as Record<string, unknown>);
-        }
-      }
-      cb();
-    },
-  });
-
-  /** Lines whose `msg` equals `msg`. */
-  find(msg: string): Array<Record<string, unknown>> {
-    return this.lines.filter((l) => l['msg'] === msg);
-  }
 }
 
 /** Everything the ingest published, decoded. */
@@ -130,8 +110,8 @@ export async function startIngest(opts: StartIngestOptions = {}): Promise<TestIn
   const config = parseStationConfig(opts.station ?? testStation());
   const bus = opts.bus ?? new MemoryBus();
   const state = opts.state ?? new MemoryStateStore();
-  const logs = new LogSink();
-  const log = pino({ level: 'debug' }, logs.stream);
+  const logs = logSink();
+  const log = logs.log;
   const registry = new Registry();
   const settings = {
     ...parseConfig(config, { port: 0, timing: opts.timing }),
@@ -170,68 +150,6 @@ export async function startIngest(opts: StartIngestOptions = {}): Promise<TestIn
         await state.close();
       }
     },
-  };
-}
-
-/** Resolves when `check` returns a truthy value; rejects after `timeoutMs`. */
-export async function waitFor<T>(
-  check: () => T | undefined | null | false,
-  timeoutMs = 5_000,
-  what = 'condition',
-): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const v = check();
-    if (v) {
-      return v;
-    }
-    if (Date.now() > deadline) {
-      throw new Error(`timed out waiting for ${what}`);
-    }
-    await new Promise((r) => setTimeout(r, 20));
-  }
-}
-
-/** A raw client socket that records everything the server sends. */
-export interface RawClient {
-  socket: Socket;
-  /** Everything received so far. */
-  received(): string;
-  /** Resolves once the received text satisfies `re`. */
-  waitFor(re: RegExp, timeoutMs?: number): Promise<string>;
-  /** Resolves once the server closed the connection, with everything received. */
-  closed: Promise<string>;
-  destroy(): void;
-}
-
-/** Connects to 127.0.0.1:`port` (from `localAddress` when given) and sends `initial`. */
-export async function rawClient(
-  port: number,
-  initial?: string | Buffer,
-  localAddress?: string,
-): Promise<RawClient> {
-  const socket = connect({ host: '127.0.0.1', port, ...(localAddress ? { localAddress } : {}) });
-  const parts: Buffer[] = [];
-  socket.on('data', (b: Buffer) => parts.push(b));
-  socket.on('error', () => {});
-  const closed = new Promise<string>((resolve) => {
-    socket.on('close', () => resolve(Buffer.concat(parts).toString('latin1')));
-  });
-  await new Promise<void>((resolve, reject) => {
-    socket.once('connect', resolve);
-    socket.once('error', reject);
-  });
-  if (initial !== undefined) {
-    socket.write(initial);
-  }
-  const received = (): string => Buffer.concat(parts).toString('latin1');
-  return {
-    socket,
-    received,
-    closed,
-    waitFor: (re, timeoutMs = 5_000) =>
-      waitFor(() => re.test(received()) && received(), timeoutMs, `reply matching ${re}`),
-    destroy: () => socket.destroy(),
   };
 }
 
@@ -317,23 +235,4 @@ export async function loopingSource(
       client.destroy();
     },
   };
-}
-
-/** Like `waitFor`, for an asynchronous check. */
-export async function waitForAsync<T>(
-  check: () => Promise<T | undefined | null | false>,
-  timeoutMs = 5_000,
-  what = 'condition',
-): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const v = await check();
-    if (v) {
-      return v;
-    }
-    if (Date.now() > deadline) {
-      throw new Error(`timed out waiting for ${what}`);
-    }
-    await new Promise((r) => setTimeout(r, 20));
-  }
 }

@@ -8,16 +8,14 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { Mp3Splitter } from '@penguincast/icy';
-import { makeTestAudio } from '@penguincast/testkit';
+import { makeTestAudio, rawClient, waitFor } from '@penguincast/testkit';
 import {
   bodyOf,
-  rawClient,
   sourceHead,
   startIngest,
   statusLine,
   testStation,
   trickle,
-  waitFor,
   type TestIngest,
 } from './harness.js';
 

@@ -7,16 +7,14 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { after, before, describe, test } from 'node:test';
 import { MemoryStateStore } from '@penguincast/bus';
-import { makeTestAudio } from '@penguincast/testkit';
+import { makeTestAudio, rawClient, waitFor } from '@penguincast/testkit';
 import {
   bodyOf,
   loopingSource,
-  rawClient,
   sourceHead,
   startIngest,
   statusLine,
   testStation,
-  waitFor,
   type TestIngest,
 } from './harness.js';
 

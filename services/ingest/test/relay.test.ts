@@ -13,16 +13,8 @@ import {
   type SourceAnnouncement,
 } from '@penguincast/bus';
 import { basicAuthHeader } from '@penguincast/icy';
-import { makeTestAudio } from '@penguincast/testkit';
-import {
-  rawClient,
-  sourceHead,
-  startIngest,
-  statusLine,
-  testStation,
-  waitFor,
-  type TestIngest,
-} from './harness.js';
+import { makeTestAudio, rawClient, waitFor } from '@penguincast/testkit';
+import { sourceHead, startIngest, statusLine, testStation, type TestIngest } from './harness.js';
 import { icyStream, startUpstream, type FakeUpstream } from './upstream.js';
 
 const T = { timeout: 30_000 };

@@ -15,12 +15,11 @@ import {
   encodeControlCommand,
 } from '@penguincast/bus';
 import { Mp3Splitter, OggSplitter } from '@penguincast/icy';
-import { decodeCheck, makeTestAudio, startFfmpegSource } from '@penguincast/testkit';
+import { decodeCheck, makeTestAudio, startFfmpegSource, waitFor } from '@penguincast/testkit';
 import {
   loopingSource,
   sourceHead,
   startIngest,
-  waitFor,
   type LoopingSource,
   type TestIngest,
 } from './harness.js';

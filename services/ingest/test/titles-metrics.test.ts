@@ -12,16 +12,8 @@ import {
   encodeBurstRequest,
   encodeControlCommand,
 } from '@penguincast/bus';
-import { makeTestAudio } from '@penguincast/testkit';
-import {
-  loopingSource,
-  rawClient,
-  sourceHead,
-  startIngest,
-  statusLine,
-  waitFor,
-  type TestIngest,
-} from './harness.js';
+import { makeTestAudio, rawClient, waitFor } from '@penguincast/testkit';
+import { loopingSource, sourceHead, startIngest, statusLine, type TestIngest } from './harness.js';
 
 const T = { timeout: 20_000 };
 let ing: TestIngest;

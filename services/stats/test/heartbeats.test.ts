@@ -13,6 +13,7 @@ import {
   decodeControlCommand,
   encodeControlReply,
 } from '@penguincast/bus';
+import { waitFor } from '@penguincast/testkit';
 import { STAT_LOG_HEADER } from '../src/index.js';
 import {
   heartbeat,
@@ -22,7 +23,7 @@ import {
   publishEvent,
   publishHeartbeat,
   startStats,
-  waitFor,
+  WAIT_MS,
 } from './helpers.js';
 
 const T = { timeout: 20_000 };
@@ -99,7 +100,10 @@ test('heartbeats drive instance series, figure counters and expiry', T, async ()
 
     // Three missed intervals (5 s each) and the grace later, edge-1 and ingest-1 are gone.
     clock += 16_001;
-    await waitFor(async () => (await m('penguincast_station_instances{service="edge"}')) === 0);
+    await waitFor(
+      async () => (await m('penguincast_station_instances{service="edge"}')) === 0,
+      WAIT_MS,
+    );
     assert.equal(await m('penguincast_station_instances_lost_total{service="edge"}'), 1);
     assert.equal(await m('penguincast_station_instances_lost_total{service="ingest"}'), 1);
     assert.equal(
@@ -176,7 +180,7 @@ test(
       await waitFor(() => {
         stats.app.flush();
         return linesOf(path).some((l) => l.split('\t')[1] === '3');
-      });
+      }, WAIT_MS);
       const lines = linesOf(path);
       assert.equal(lines[0], STAT_LOG_HEADER);
       const last = lines.findLast((l) => l.split('\t')[1] === '3') as string;

@@ -176,16 +176,8 @@ export function metricIn(text: string, series: string): number | undefined {
   return undefined;
 }
 
-/** Waits until `check` returns true, polling every 10 ms, or throws after `ms`. */
-export async function waitFor(check: () => boolean | Promise<boolean>, ms = 3000): Promise<void> {
-  const until = Date.now() + ms;
-  while (!(await check())) {
-    if (Date.now() > until) {
-      throw new Error('condition not met in time');
-    }
-    await new Promise((r) => setTimeout(r, 10));
-  }
-}
+/** How long the stats tests wait for an effect: 3 s, where a real stats app takes milliseconds. */
+export const WAIT_MS = 3000;
 
 /**
  * Finds promtool. Without it a test is skipped with a loud message, except in CI (`CI` set),

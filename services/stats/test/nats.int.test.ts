@@ -8,7 +8,7 @@ import assert from 'node:assert/strict';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { connectNatsBus, type Bus } from '@penguincast/bus';
-import { startNats, type RestartableServerHandle } from '@penguincast/testkit';
+import { startNats, waitFor, type RestartableServerHandle } from '@penguincast/testkit';
 import {
   heartbeat,
   linesOf,
@@ -17,7 +17,7 @@ import {
   publishEvent,
   publishHeartbeat,
   startStats,
-  waitFor,
+  WAIT_MS,
 } from './helpers.js';
 
 const T = { timeout: 30_000 };
@@ -75,7 +75,7 @@ test('events from another NATS connection become access.log lines and metrics', 
     await waitFor(() => {
       stats.app.flush();
       return existsSync(path) && linesOf(path).length === 3;
-    });
+    }, WAIT_MS);
     const lines = linesOf(path);
     lines.forEach((line, i) => {
       assert.equal(
@@ -86,6 +86,7 @@ test('events from another NATS connection become access.log lines and metrics', 
     });
     await waitFor(
       async () => (await metric(stats.base, 'penguincast_station_slow_listener_drops_total')) === 2,
+      WAIT_MS,
     );
     assert.equal(await metric(stats.base, 'penguincast_station_listeners{mount="/live.mp3"}'), 2);
     assert.equal(
