@@ -36,10 +36,11 @@ import {
   freePortPair,
   makeTestAudio,
   startFfmpegSource,
+  waitFor,
   type FfmpegSourceHandle,
 } from '@penguincast/testkit';
 import { createAdmin, parseConfig as adminConfig, type AdminApp } from '../src/index.js';
-import { ADMIN_AUTH, ADMIN_PASSWORD, get, waitFor } from './harness.js';
+import { ADMIN_AUTH, ADMIN_PASSWORD, POLL, get } from './harness.js';
 
 const T = { timeout: 60_000 };
 const MOUNT = '/titles.mp3';
@@ -238,7 +239,7 @@ test(
       const r = await get(url('/api/v1/mounts'));
       const list = (JSON.parse(r.text) as { mounts: Array<Record<string, unknown>> }).mounts;
       return list.find((m) => m['mount'] === MOUNT && m['latestTitle'] === 'Penguin song');
-    });
+    }, POLL);
     assert.equal(typeof mounts['nowPlaying'], 'string');
     for (const path of ['/status.xsl', '/info.html', '/info.json', `/player${MOUNT}`]) {
       const r = await get(url(path));

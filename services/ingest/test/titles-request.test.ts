@@ -19,13 +19,11 @@ import {
   type TitleChange,
   type TitlesReply,
 } from '@penguincast/bus';
-import { makeTestAudio } from '@penguincast/testkit';
+import { makeTestAudio, waitFor } from '@penguincast/testkit';
 import {
   loopingSource,
   sourceHead,
   startIngest,
-  waitFor,
-  waitForAsync,
   type LoopingSource,
   type TestIngest,
 } from './harness.js';
@@ -102,7 +100,7 @@ before(async () => {
   src.pause();
   let last = -1;
   let still = 0;
-  await waitForAsync(
+  await waitFor(
     async () => {
       const end = (await titles()).reply.endPosition;
       still = end === last ? still + 1 : 0;
