@@ -10,7 +10,7 @@ import type { Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Registry } from 'prom-client';
-import { MemoryBus, MemoryStateStore, Subjects } from '@penguincast/bus';
+import { MemoryBus, MemoryStateStore, Subjects, type Bus } from '@penguincast/bus';
 import {
   parseStationConfig,
   type StationConfig,
@@ -58,8 +58,19 @@ export interface TestStation {
 
 let counter = 0;
 
+/** Options of {@link startStation} beyond the config. */
+export interface StationOptions {
+  /** The bus admin is given, made from the station's bus (say, one that records its use). */
+  adminBus?: (bus: MemoryBus) => Bus;
+  /** Admin's own instance id, so its requests can be told from the edge's; default shared. */
+  adminInstanceId?: string;
+}
+
 /** Starts a station on a free port pair with `doc` merged over a small default config. */
-export async function startStation(doc: Partial<StationConfigInput> = {}): Promise<TestStation> {
+export async function startStation(
+  doc: Partial<StationConfigInput> = {},
+  opts: StationOptions = {},
+): Promise<TestStation> {
   const port = await freePortPair();
   const dir = mkdtempSync(join(tmpdir(), 'pc-admin-'));
   mkdirSync(join(dir, 'html'));
@@ -84,6 +95,8 @@ export async function startStation(doc: Partial<StationConfigInput> = {}): Promi
   });
   const admin = createAdmin({
     ...base,
+    bus: opts.adminBus?.(bus) ?? bus,
+    instanceId: opts.adminInstanceId ?? instanceId,
     registry: new Registry(),
     settings: adminConfig(config, { listen: false }),
   });

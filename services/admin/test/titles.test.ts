@@ -5,18 +5,8 @@
  * ask the holding ingest for titles on `<prefix>.titles.<m>` and never touch `burst` or `audio`.
  */
 import assert from 'node:assert/strict';
-import { mkdirSync, mkdtempSync } from 'node:fs';
-import { createServer, type Server } from 'node:http';
-import type { Socket } from 'node:net';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { after, before, test } from 'node:test';
-import { pino } from 'pino';
-import { Registry } from 'prom-client';
 import {
-  MemoryBus,
-  MemoryStateStore,
-  Subjects,
   decodeBurstRequest,
   decodeTitlesRequest,
   type Bus,
@@ -29,18 +19,8 @@ import {
   type RequestOptions,
   type SubscribeOptions,
 } from '@penguincast/bus';
-import { parseStationConfig, type StationConfig } from '@penguincast/config';
-import { createEdge, parseConfig as edgeConfig, type EdgeApp } from '@penguincast/edge';
-import { createIngest, parseConfig as ingestConfig, type IngestApp } from '@penguincast/ingest';
-import {
-  freePortPair,
-  makeTestAudio,
-  startFfmpegSource,
-  waitFor,
-  type FfmpegSourceHandle,
-} from '@penguincast/testkit';
-import { createAdmin, parseConfig as adminConfig, type AdminApp } from '../src/index.js';
-import { ADMIN_AUTH, ADMIN_PASSWORD, POLL, get } from './harness.js';
+import { waitFor } from '@penguincast/testkit';
+import { ADMIN_AUTH, POLL, get, startStation, type TestStation } from './harness.js';
 
 const T = { timeout: 60_000 };
 const MOUNT = '/titles.mp3';
@@ -112,111 +92,39 @@ class RecordingBus implements Bus {
   async close(): Promise<void> {}
 }
 
-let config: StationConfig;
-let port: number;
-let bus: MemoryBus;
-let state: MemoryStateStore;
+let st: TestStation;
 let adminBus: RecordingBus;
-let ingest: IngestApp;
-let edge: EdgeApp;
-let admin: AdminApp;
-let adminServer: Server;
-let source: FfmpegSourceHandle;
-let subjects: Subjects;
 /** Requesters of every burst and titles request seen on the station's bus. */
 const seen = { burst: [] as string[], titles: [] as string[] };
 const watch: BusSubscription[] = [];
 
 before(async () => {
-  port = await freePortPair();
-  const dir = mkdtempSync(join(tmpdir(), 'pc-admin-titles-'));
-  mkdirSync(join(dir, 'html'));
-  config = parseStationConfig({
-    Name: 'Titles test radio',
-    Host: '127.0.0.1',
-    Socket: { Port: port },
-    Limits: { Clients: 10, Sources: 2, SourceGracePeriod: 0 },
-    Auth: { AdminPassword: ADMIN_PASSWORD },
-    Paths: { Log: join(dir, 'log'), Web: join(dir, 'html') },
-    Mounts: [{ Name: MOUNT, Password: 'tp', BurstSize: 16384 }],
-  });
-  subjects = new Subjects(config.Cluster.SubjectPrefix);
-  bus = new MemoryBus();
-  state = new MemoryStateStore();
-  adminBus = new RecordingBus(bus);
+  st = await startStation(
+    {
+      Limits: { Clients: 10, Sources: 2, SourceGracePeriod: 0 },
+      Mounts: [{ Name: MOUNT, Password: 'tp', BurstSize: 16384 }],
+    },
+    { adminBus: (bus) => (adminBus = new RecordingBus(bus)), adminInstanceId: ADMIN_ID },
+  );
   watch.push(
-    bus.subscribe(subjects.allBurst(), (m) => {
+    st.bus.subscribe(st.subjects.allBurst(), (m) => {
       seen.burst.push(decodeBurstRequest(m.data).requester ?? '');
     }),
-    bus.subscribe(subjects.allTitles(), (m) => {
+    st.bus.subscribe(st.subjects.allTitles(), (m) => {
       seen.titles.push(decodeTitlesRequest(m.data).requester ?? '');
     }),
   );
-  const log = pino({ level: 'silent' });
-  ingest = createIngest({
-    config,
-    log,
-    bus,
-    state,
-    instanceId: 'ingest-titles',
-    registry: new Registry(),
-    settings: ingestConfig(config, { listen: false }),
-  });
-  admin = createAdmin({
-    config,
-    log,
-    bus: adminBus,
-    state,
-    instanceId: ADMIN_ID,
-    registry: new Registry(),
-    settings: adminConfig(config, { listen: false }),
-  });
-  // Admin's Express app is served through the edge's front door, as in the single process.
-  adminServer = createServer(admin.http);
-  edge = createEdge({
-    config,
-    log,
-    bus,
-    state,
-    instanceId: 'edge-titles',
-    registry: new Registry(),
-    settings: edgeConfig(config),
-    routes: {
-      source: (socket, head, _raw, remote) => ingest.handleConnection(socket, head, remote),
-      shoutcast: (socket, remote) => ingest.handleShoutcast(socket, remote),
-      http: (socket: Socket, _head, raw) => {
-        socket.unshift(raw);
-        adminServer.emit('connection', socket);
-        socket.resume();
-      },
-    },
-  });
-  await admin.start();
-  await ingest.start();
-  await edge.start();
-  source = startFfmpegSource({
-    codec: 'mp3',
-    file: await makeTestAudio({ codec: 'mp3', seconds: 20, bitrate: 128 }),
-    copy: true,
-    loop: true,
-    url: `icecast://source:tp@127.0.0.1:${port}${MOUNT}`,
-  });
+  await st.source(MOUNT);
 });
 
 after(async () => {
-  await source.stop();
   for (const w of watch) {
     w.unsubscribe();
   }
-  await edge.stop();
-  await ingest.stop();
-  await admin.stop();
-  adminServer.closeAllConnections();
-  await bus.close();
-  await state.close();
+  await st.stop();
 });
 
-const url = (path: string): string => `http://127.0.0.1:${port}${path}`;
+const url = (path: string): string => st.url(path);
 
 test(
   'admin shows now-playing titles from titles requests and never asks for audio',
@@ -253,7 +161,7 @@ test(
 
     const families = adminBus.uses
       .filter((u) => u.op !== 'reply' && u.op !== 'delivery' && !u.subject.startsWith('_INBOX'))
-      .map((u) => ({ ...u, family: subjects.parse(u.subject)?.family }));
+      .map((u) => ({ ...u, family: st.subjects.parse(u.subject)?.family }));
     assert.deepEqual(
       families.filter((u) => u.family === 'burst' || u.family === 'audio'),
       [],
@@ -263,7 +171,7 @@ test(
       adminBus.uses.filter(
         (u) =>
           u.op === 'delivery' &&
-          ['burst', 'audio'].includes(subjects.parse(u.subject)?.family ?? ''),
+          ['burst', 'audio'].includes(st.subjects.parse(u.subject)?.family ?? ''),
       ),
       [],
       'no audio is delivered to admin',
@@ -272,7 +180,7 @@ test(
     assert.ok(titleRequests.length > 0, 'admin asks for titles');
     // Replies to titles requests carry no audio: a few hundred bytes of JSON each.
     const replies = adminBus.uses.filter(
-      (u) => u.op === 'reply' && subjects.parse(u.subject)?.family === 'titles',
+      (u) => u.op === 'reply' && st.subjects.parse(u.subject)?.family === 'titles',
     );
     assert.ok(replies.length > 0);
     for (const r of replies) {
