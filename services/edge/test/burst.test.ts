@@ -62,8 +62,15 @@ test(
   'the burst starts on a frame boundary and the audio is clean from its first byte',
   T,
   async () => {
+    // The source holds still until the burst is out, so the head read here is the head the
+    // burst is cut from; a chunk published in between would move the burst on by one chunk.
+    pub.pause();
     const headBefore = pub.position;
-    const r = await openListener(h.url('/live.mp3'), { metadata: true, durationMs: 1500 }).done;
+    const r = await openListener(h.url('/live.mp3'), {
+      metadata: true,
+      durationMs: 1500,
+      onAudio: () => pub.resume(),
+    }).done;
     assert.equal(r.status, 200);
     assert.deepEqual(r.framingErrors, []);
     const start = startOf(r);
@@ -112,6 +119,8 @@ test('a fresh edge serves a full burst at once from the ingest', T, async () => 
     },
   });
   try {
+    // As above: the head read here must be the one the ingest cuts the burst from.
+    pub.pause();
     const headBefore = pub.position;
     const r = await openListener(fresh.url('/live.mp3'), { durationMs: 300 }).done;
     // It missed the source's announcement; the burst reply carries it.
@@ -123,6 +132,7 @@ test('a fresh edge serves a full burst at once from the ingest', T, async () => 
     const check = await mp3check(r.audio);
     assert.ok(check.ok, check.output);
   } finally {
+    pub.resume();
     await fresh.stop();
   }
 });
