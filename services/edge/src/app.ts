@@ -129,7 +129,7 @@ export function createEdge(deps: EdgeDeps): EdgeApp {
       mounts.start();
       control.start();
       // Stored runtime fallbacks are read in the background: no listener waits on the store.
-      void mounts.loadRuntimeFallbacks(state, keys);
+      void mounts.fallbacks.loadRuntime(state, keys);
       counters.start();
       await door.start();
       ticker = setInterval(() => mounts.tick(Date.now()), TICK_MS);

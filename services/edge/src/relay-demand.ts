@@ -6,15 +6,13 @@
  * a socket.
  */
 import {
-  BusClosedError,
-  BusTimeoutError,
-  NoRespondersError,
   decodeRelayDemandReply,
   encodeRelayDemand,
   type Bus,
   type Subjects,
 } from '@penguincast/bus';
 import type { Logger } from 'pino';
+import { requestOrNothing } from './bus-request.js';
 import type { EdgeConfig } from './config.js';
 import type { Mount } from './mount.js';
 
@@ -121,22 +119,15 @@ export class RelayDemands {
 
   async #demandAndWait(path: string): Promise<boolean> {
     const { bus, subjects, settings, instanceId } = this.opts;
-    try {
-      const demand = encodeRelayDemand({ mount: path, requester: instanceId, listeners: 0 });
-      const msg = await bus.request(subjects.demand(path), demand, {
-        timeoutMs: settings.demandTimeoutMs,
-      });
-      if (!decodeRelayDemandReply(msg.data).accepted) {
-        return false;
-      }
-    } catch (err) {
-      const expected =
-        err instanceof NoRespondersError ||
-        err instanceof BusTimeoutError ||
-        err instanceof BusClosedError;
-      if (!expected) {
-        this.#log.warn({ err, mount: path }, 'relay demand failed');
-      }
+    const demand = encodeRelayDemand({ mount: path, requester: instanceId, listeners: 0 });
+    const reply = await requestOrNothing(bus, subjects.demand(path), demand, {
+      timeoutMs: settings.demandTimeoutMs,
+      decode: decodeRelayDemandReply,
+      log: this.#log,
+      mount: path,
+      failure: 'relay demand failed',
+    });
+    if (reply === undefined || !reply.accepted) {
       return false;
     }
     const startedAt = Date.now();
