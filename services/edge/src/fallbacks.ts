@@ -23,6 +23,8 @@ export interface FallbacksOptions {
   /** The edge's mounts by name (read, never changed here). */
   mounts: ReadonlyMap<string, Mount>;
   log: Logger;
+  /** The clock in milliseconds. */
+  now: () => number;
 }
 
 /** The fallbacks of one edge and the moves they cause. */
@@ -108,7 +110,7 @@ export class Fallbacks {
       }
       seen.add(name);
       const target = this.#mounts.get(name);
-      if (target?.acceptsListeners(Date.now())) {
+      if (target?.acceptsListeners(this.opts.now())) {
         return target;
       }
       name = this.nameOf(name);

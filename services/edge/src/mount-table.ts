@@ -38,6 +38,8 @@ export interface MountTableOptions {
   instanceId: string;
   metrics: EdgeMetrics;
   log: Logger;
+  /** The clock in milliseconds. */
+  now: () => number;
 }
 
 /** The mounts of this edge. */
@@ -58,6 +60,7 @@ export class MountTable {
       settings: opts.settings,
       mounts: this.#mounts,
       log: this.#log,
+      now: opts.now,
     });
   }
 
@@ -120,19 +123,19 @@ export class MountTable {
       return { kind: 'not-a-mount' };
     }
     const known = this.#mounts.get(path);
-    if (known?.acceptsListeners(Date.now()) && !known.needsBurst()) {
+    if (known?.acceptsListeners(this.opts.now()) && !known.needsBurst()) {
       return { kind: 'mount', mount: known };
     }
     if (isValidMountName(path)) {
       // Not live as far as this edge knows, or cold: the owning ingest answers if it has it.
       await this.ensureSeeded(path);
       const mount = this.#mounts.get(path);
-      if (mount?.acceptsListeners(Date.now())) {
+      if (mount?.acceptsListeners(this.opts.now())) {
         return { kind: 'mount', mount };
       }
       if (this.#demand.isOnDemand(path) && (await this.#demand.summon(path))) {
         const started = this.#mounts.get(path);
-        if (started?.acceptsListeners(Date.now())) {
+        if (started?.acceptsListeners(this.opts.now())) {
           return { kind: 'mount', mount: started };
         }
       }
@@ -208,6 +211,7 @@ export class MountTable {
           sourceGraceMs: settings.sourceGraceMs,
           emptyBufferIdleTimeoutMs: settings.emptyBufferIdleTimeoutMs,
           writeIntervalMs: settings.writeIntervalMs,
+          now: this.opts.now,
         },
         {
           onSourceGone: (m, reason) => this.#onSourceGone(m, reason),
@@ -265,7 +269,7 @@ export class MountTable {
       return;
     }
     if (chunk.timestampMs !== undefined) {
-      const seconds = Math.max(0, Date.now() - chunk.timestampMs) / 1000;
+      const seconds = Math.max(0, this.opts.now() - chunk.timestampMs) / 1000;
       this.opts.metrics.ingestLatency.observe({ mount: name }, seconds);
     }
     this.#mount(name).onAudio(chunk);

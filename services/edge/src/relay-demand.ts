@@ -25,6 +25,8 @@ export interface RelayDemandsOptions {
   log: Logger;
   /** The edge's mounts by name (read, never changed here). */
   mounts: ReadonlyMap<string, Mount>;
+  /** The clock in milliseconds. */
+  now: () => number;
 }
 
 /** Demand for the on-demand relays of one edge. */
@@ -130,9 +132,12 @@ export class RelayDemands {
     if (reply === undefined || !reply.accepted) {
       return false;
     }
-    const startedAt = Date.now();
+    const startedAt = this.opts.now();
     const ok = await this.#waitForAudio(path, settings.demandWaitMs);
-    this.#log.info({ mount: path, ok, waitedMs: Date.now() - startedAt }, 'on-demand relay asked');
+    this.#log.info(
+      { mount: path, ok, waitedMs: this.opts.now() - startedAt },
+      'on-demand relay asked',
+    );
     return ok;
   }
 
@@ -140,7 +145,7 @@ export class RelayDemands {
   #waitForAudio(path: string, ms: number): Promise<boolean> {
     const ready = (): boolean => {
       const m = this.#mounts.get(path);
-      return m !== undefined && m.session !== undefined && m.acceptsListeners(Date.now());
+      return m !== undefined && m.session !== undefined && m.acceptsListeners(this.opts.now());
     };
     if (ready()) {
       return Promise.resolve(true);
