@@ -14,5 +14,5 @@ export * from './logs/log-file.js';
 export * from './logs/error-log.js';
 export * from './socket-end.js';
 export * from './trusted-proxies.js';
-export * from './proxy-protocol.js';
+export * from './read-proxy-v1.js';
 export * from './auth-throttle.js';
