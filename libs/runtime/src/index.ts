@@ -16,3 +16,4 @@ export * from './socket-end.js';
 export * from './trusted-proxies.js';
 export * from './read-proxy-v1.js';
 export * from './auth-throttle.js';
+export * from './version.js';
