@@ -15,5 +15,6 @@ export * from './logs/error-log.js';
 export * from './socket-end.js';
 export * from './trusted-proxies.js';
 export * from './read-proxy-v1.js';
+export * from './tcp-door.js';
 export * from './auth-throttle.js';
 export * from './version.js';
