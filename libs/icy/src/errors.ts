@@ -161,6 +161,17 @@ export class InvalidMountNameError extends IcyError {
   }
 }
 
+/**
+ * A server's reply head (read by `ResponseHeadParser`) is not a well-formed `HTTP/1.x` or `ICY`
+ * head; a relay reading such an upstream answers 502.
+ */
+export class MalformedResponseError extends IcyError {
+  constructor(message: string, options?: ErrorOptions) {
+    super(message, 'MALFORMED_RESPONSE', 502, options);
+    this.name = 'MalformedResponseError';
+  }
+}
+
 /** Every error class of the package, by name (as nats.js exports its `errors`). */
 export const errors = {
   IcyError,
@@ -181,4 +192,5 @@ export const errors = {
   ChunkLineTooLongError,
   ShoutcastHandshakeError,
   InvalidMountNameError,
+  MalformedResponseError,
 };

@@ -68,9 +68,10 @@ export function normaliseMountName(name: string): string {
 /**
  * Exact paths of the server's own pages and endpoints. A source must never own one: the edge
  * serves these before live mounts, so such a mount could not be heard, and before that rule a
- * source could replace `/status-json.xsl` or the admin API for every client.
+ * source could replace `/status-json.xsl` or the admin API for every client. Admin's
+ * `reserved-paths.test.ts` checks this list against its route table.
  */
-const RESERVED_PATHS = new Set([
+export const RESERVED_PAGE_PATHS: ReadonlySet<string> = new Set([
   '/admin',
   '/admin.cgi',
   '/status-json.xsl',
@@ -92,10 +93,16 @@ const RESERVED_PATHS = new Set([
 ]);
 
 /** Folders whose every path belongs to the server (admin API, live monitor, JSON API, player). */
-const RESERVED_PREFIXES = ['/admin/', '/monitor/', '/api/', '/player/', '/player-assets/'];
+export const RESERVED_PAGE_PREFIXES: readonly string[] = Object.freeze([
+  '/admin/',
+  '/monitor/',
+  '/api/',
+  '/player/',
+  '/player-assets/',
+]);
 
 /** Suffixes of the per-mount playlist files the admin service answers (`/live.mp3.m3u`). */
-const RESERVED_SUFFIXES = ['.m3u', '.pls', '.xspf'];
+export const RESERVED_PAGE_SUFFIXES: readonly string[] = Object.freeze(['.m3u', '.pls', '.xspf']);
 
 /**
  * True when `name` (a normalised mount name or a request path) belongs to the server's pages:
@@ -105,8 +112,8 @@ const RESERVED_SUFFIXES = ['.m3u', '.pls', '.xspf'];
 export function isReservedMountName(name: string): boolean {
   const lower = name.toLowerCase();
   return (
-    RESERVED_PATHS.has(lower) ||
-    RESERVED_PREFIXES.some((p) => lower.startsWith(p)) ||
-    RESERVED_SUFFIXES.some((s) => lower.endsWith(s))
+    RESERVED_PAGE_PATHS.has(lower) ||
+    RESERVED_PAGE_PREFIXES.some((p) => lower.startsWith(p)) ||
+    RESERVED_PAGE_SUFFIXES.some((s) => lower.endsWith(s))
   );
 }

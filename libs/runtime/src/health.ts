@@ -5,6 +5,9 @@
 import { Router, type Request, type Response } from 'express';
 import type { Registry } from 'prom-client';
 
+/** The paths of {@link healthRouter}, which the raw-TCP doors hand to a service's health app. */
+export const HEALTH_PATHS: readonly string[] = Object.freeze(['/healthz', '/readyz', '/metrics']);
+
 /** A named readiness check; it resolves to true when the dependency can be used. */
 export interface ReadinessCheck {
   name: string;

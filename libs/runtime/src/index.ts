@@ -14,5 +14,7 @@ export * from './logs/log-file.js';
 export * from './logs/error-log.js';
 export * from './socket-end.js';
 export * from './trusted-proxies.js';
-export * from './proxy-protocol.js';
+export * from './read-proxy-v1.js';
+export * from './tcp-door.js';
 export * from './auth-throttle.js';
+export * from './version.js';

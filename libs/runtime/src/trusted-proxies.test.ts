@@ -4,12 +4,8 @@
  */
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import {
-  TrustedProxies,
-  isLoopbackAddress,
-  normalisePeerAddress,
-  trustedProxies,
-} from './trusted-proxies.js';
+import { normalisePeerAddress } from '@penguincast/icy';
+import { TrustedProxies, isLoopbackAddress, trustedProxies } from './trusted-proxies.js';
 
 const T = { timeout: 5_000 };
 

@@ -6,19 +6,7 @@
  */
 import { BlockList, isIP } from 'node:net';
 import { parseTrustedProxy } from '@penguincast/config';
-
-/**
- * Normalises a peer address for comparisons: brackets and case removed, IPv4-mapped IPv6
- * (`::ffff:10.0.0.1`) written as IPv4, `''` for undefined.
- */
-export function normalisePeerAddress(address: string | undefined): string {
-  if (address === undefined) {
-    return '';
-  }
-  const trimmed = address.trim().replace(/^\[|\]$/g, '');
-  const mapped = /^::ffff:(\d{1,3}(?:\.\d{1,3}){3})$/i.exec(trimmed);
-  return mapped ? (mapped[1] as string) : trimmed.toLowerCase();
-}
+import { normalisePeerAddress } from '@penguincast/icy';
 
 /** True for 127.0.0.0/8 and ::1 (mapped IPv4 included). */
 export function isLoopbackAddress(address: string | undefined): boolean {

@@ -5,13 +5,8 @@
  * nothing here logs a secret.
  */
 import { isIP } from 'node:net';
-import { parseBasicAuth, safeEqual } from '@penguincast/icy';
-import {
-  isLoopbackAddress,
-  normalisePeerAddress,
-  trustedProxies,
-  type TrustedProxies,
-} from '@penguincast/runtime';
+import { normalisePeerAddress, parseBasicAuth, safeEqual } from '@penguincast/icy';
+import { isLoopbackAddress, trustedProxies, type TrustedProxies } from '@penguincast/runtime';
 import type { AdminConfig } from './config.js';
 
 /** Who may call a route: anyone, the admin, or the admin and the named mount's source. */

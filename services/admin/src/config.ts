@@ -4,9 +4,10 @@
  * from the already-validated `StationConfig`, with no I/O.
  */
 import { bindAddress, type StationConfig } from '@penguincast/config';
+import { ICECAST_COMPATIBLE, PENGUINCAST_VERSION } from '@penguincast/runtime';
 
 /** Version string shown as `server_id` and in the `Server` header of admin replies. */
-export const SERVER_ID = 'PenguinCast 0.1.0 (Icecast 2.4.4 compatible)';
+export const SERVER_ID = `PenguinCast ${PENGUINCAST_VERSION} (${ICECAST_COMPATIBLE})`;
 
 /** What admin needs to know about one configured mount. */
 export interface AdminMountSettings {

@@ -29,6 +29,8 @@ export interface EdgeDeps extends ServiceDeps {
    * `Cluster.AdminUrl` (distributed mode); the single process passes in-process routes.
    */
   routes?: FrontDoorRoutes;
+  /** The clock in milliseconds; default `Date.now` (tests may inject one). */
+  now?: () => number;
 }
 
 /** The running edge service. */
@@ -57,10 +59,11 @@ export function createEdge(deps: EdgeDeps): EdgeApp {
   const log = deps.log.child({ component: 'edge' });
   const subjects = new Subjects(settings.subjectPrefix);
   const keys = new Keys(settings.keyPrefix);
+  const now = deps.now ?? Date.now;
   // The gauge reads the table at scrape time; the table needs the metrics first.
   const tableRef: { current?: MountTable } = {};
   const metrics = new EdgeMetrics(deps.registry, () => tableRef.current?.counts() ?? new Map());
-  const mounts = new MountTable({ settings, bus, subjects, instanceId, metrics, log });
+  const mounts = new MountTable({ settings, bus, subjects, instanceId, metrics, log, now });
   tableRef.current = mounts;
   const counters = new ClusterCounters({
     state,
@@ -74,7 +77,7 @@ export function createEdge(deps: EdgeDeps): EdgeApp {
     localCounts: () => mounts.counts(),
     log,
   });
-  const events = new EventPublisher(bus, subjects, instanceId, log);
+  const events = new EventPublisher(bus, subjects, instanceId, log, now);
   const intros = new Map<string, Intro>();
   const audience = new Audience({
     settings,
@@ -84,6 +87,7 @@ export function createEdge(deps: EdgeDeps): EdgeApp {
     events,
     intros,
     log,
+    now,
   });
   const control = new Control({ bus, subjects, instanceId, audience, table: mounts, log });
   const routes =
@@ -129,10 +133,10 @@ export function createEdge(deps: EdgeDeps): EdgeApp {
       mounts.start();
       control.start();
       // Stored runtime fallbacks are read in the background: no listener waits on the store.
-      void mounts.loadRuntimeFallbacks(state, keys);
+      void mounts.fallbacks.loadRuntime(state, keys);
       counters.start();
       await door.start();
-      ticker = setInterval(() => mounts.tick(Date.now()), TICK_MS);
+      ticker = setInterval(() => mounts.tick(now()), TICK_MS);
       ticker.unref();
       log.info({ port: door.port, shoutcastPort: door.shoutcastPort }, 'edge listening');
     },

@@ -36,6 +36,8 @@ export interface AudienceOptions {
   /** Intros by mount name, filled when the edge starts. */
   intros: ReadonlyMap<string, Intro>;
   log: Logger;
+  /** The clock in milliseconds. */
+  now: () => number;
 }
 
 /** The request line as access.log shows it: no query string (it may hold credentials). */
@@ -175,7 +177,7 @@ export class Audience {
 
   /** The listeners on `mount`, as `list-clients` reports them. */
   list(mount: string): ClientInfo[] {
-    const now = Date.now();
+    const now = this.opts.now();
     return [...(this.opts.table.get(mount)?.listeners ?? [])].map((l) => ({
       id: l.info.id,
       ip: l.info.ip,
@@ -199,7 +201,7 @@ export class Audience {
       ...base,
       id: this.#newId(),
       home: head.path,
-      acceptedAtMs: Date.now(),
+      acceptedAtMs: this.opts.now(),
     };
     const framer = wantsMeta
       ? new IcyFramer({ metaint: mount.settings.metaint, charset: mount.settings.charset })
@@ -208,6 +210,7 @@ export class Audience {
     const start = { ...mount.startPoint(), ...this.#introFor(head.path, mount) };
     const listener = new Listener(info, socket, mount, start, framer, this.#hooks, {
       maxBytesPerTurn: this.opts.settings.maxBytesPerTurn,
+      now: this.opts.now,
       log,
     });
     this.#accepted.set(listener, acceptedAt);
@@ -250,7 +253,7 @@ export class Audience {
   #closed(listener: Listener, reason: EndReason): void {
     this.#byId.delete(listener.info.id);
     this.opts.table.get(listener.source.name)?.listeners.delete(listener);
-    const seconds = Math.round((Date.now() - listener.info.acceptedAtMs) / 1000);
+    const seconds = Math.round((this.opts.now() - listener.info.acceptedAtMs) / 1000);
     this.opts.events.publish({
       mount: listener.source.name,
       ip: listener.info.ip,

@@ -4,7 +4,8 @@
  * shared matcher). Pure: no sockets, no logging.
  */
 import { isIP } from 'node:net';
-import { normalisePeerAddress, trustedProxies, type TrustedProxies } from '@penguincast/runtime';
+import { normalisePeerAddress } from '@penguincast/icy';
+import { trustedProxies, type TrustedProxies } from '@penguincast/runtime';
 
 /** Turns an IPv4-mapped IPv6 address (`::ffff:1.2.3.4`) into plain IPv4; `''` for undefined. */
 export function normaliseIp(address: string | undefined): string {

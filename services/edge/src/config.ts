@@ -12,6 +12,7 @@ import {
   type StationConfig,
 } from '@penguincast/config';
 import type { IcyCharset } from '@penguincast/icy';
+import { ICECAST_COMPATIBLE, PENGUINCAST_VERSION } from '@penguincast/runtime';
 import { EdgeConfigError } from './errors.js';
 import { iceConfigOf, type IceConfig } from './ice-headers.js';
 
@@ -111,7 +112,7 @@ export interface EdgeConfig {
 }
 
 /** Version string of the `Server` header. */
-export const SERVER_NAME = 'PenguinCast/0.1.0 (Icecast 2.4.4 compatible)';
+export const SERVER_NAME = `PenguinCast/${PENGUINCAST_VERSION} (${ICECAST_COMPATIBLE})`;
 
 function hostPort(url: string, path: string): HostPort {
   let parsed: URL;

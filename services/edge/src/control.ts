@@ -106,12 +106,12 @@ export class Control {
             message: `mount ${cmd.to} has no source`,
           };
         }
-        const moved = table.moveAll(from, res.mount);
+        const moved = table.fallbacks.moveAll(from, res.mount);
         log.info({ from: cmd.from, to: res.mount.name, moved }, 'listeners moved by admin');
         return { instanceId, type: 'move-clients', moved };
       }
       case 'set-fallback':
-        table.setRuntimeFallback(cmd.mount, cmd.fallback);
+        table.fallbacks.setRuntime(cmd.mount, cmd.fallback);
         log.info({ mount: cmd.mount, fallback: cmd.fallback || null }, 'runtime fallback applied');
         return undefined;
       default:

@@ -23,6 +23,7 @@ export class EventPublisher {
     private readonly subjects: Subjects,
     private readonly instanceId: string,
     private readonly log: Logger,
+    private readonly now: () => number,
   ) {}
 
   /** Publishes one listener event. */
@@ -31,7 +32,7 @@ export class EventPublisher {
       ...event,
       role: 'listener',
       instanceId: this.instanceId,
-      timestampMs: Date.now(),
+      timestampMs: this.now(),
     };
     try {
       this.bus.publish(this.subjects.evt(evtKindOf(full)), encodeConnectionEvent(full));

@@ -1,19 +1,12 @@
 /**
- * The public front door: raw TCP on `Socket.Port` (and `Port + 1` for SHOUTcast v1 sources).
- * It reads one request head and routes it: sources to ingest, CORS preflights answered here,
- * health and metrics to the edge's own HTTP app, live mounts to the listener code, and
- * everything else to admin. It never crashes on bad input: every socket has an error handler.
+ * The public front door: raw TCP on `Socket.Port` (and `Port + 1` for SHOUTcast v1 sources),
+ * two runtime `TcpDoor`s. The door reads one request head and hands health and metrics to the
+ * edge's own HTTP app; this module routes the rest: sources to ingest, CORS preflights answered
+ * here, live mounts to the listener code, and everything else to admin.
  */
 import type { Server as HttpServer } from 'node:http';
-import { createServer, type Server, type Socket } from 'node:net';
-import { performance } from 'node:perf_hooks';
-import {
-  HeadReadError,
-  TrustedProxies,
-  endThenDestroy,
-  listen,
-  readRequestHead,
-} from '@penguincast/runtime';
+import type { Socket } from 'node:net';
+import { TcpDoor, TrustedProxies, endThenDestroy } from '@penguincast/runtime';
 import { optionsResponse, type ParsedHead } from '@penguincast/icy';
 import type { Logger } from 'pino';
 import type { Audience } from './audience.js';
@@ -40,42 +33,45 @@ export interface FrontDoorOptions {
   log: Logger;
 }
 
-/** Paths the edge answers itself. */
-const HEALTH_PATHS = new Set(['/healthz', '/readyz', '/metrics']);
-
 /** The listening front door. */
 export class FrontDoor {
-  readonly #main: Server;
-  readonly #shoutcast: Server;
-  readonly #reading = new Set<Socket>();
+  readonly #main: TcpDoor;
+  readonly #shoutcast: TcpDoor;
   readonly #trusted: TrustedProxies;
-  #port = 0;
-  #shoutcastPort = 0;
 
   constructor(private readonly opts: FrontDoorOptions) {
     this.#trusted = new TrustedProxies(opts.settings.trustedProxies);
-    this.#main = createServer((socket) => this.#onConnection(socket));
-    this.#shoutcast = createServer((socket) => this.#onShoutcast(socket));
-    for (const server of [this.#main, this.#shoutcast]) {
-      server.on('error', (err) => opts.log.error({ err }, 'front door server error'));
-    }
+    const { log, settings } = opts;
+    this.#main = new TcpDoor({
+      kind: 'head',
+      log,
+      headerTimeoutMs: settings.headerTimeoutMs,
+      health: { server: opts.health, methods: ['GET', 'HEAD'] },
+      onRequest: (socket, head, raw, acceptedAt) => this.#route(socket, head, raw, acceptedAt),
+    });
+    this.#shoutcast = new TcpDoor({
+      kind: 'raw',
+      log,
+      headerTimeoutMs: settings.headerTimeoutMs,
+      onSocket: (socket) => opts.routes.shoutcast(socket, normaliseIp(socket.remoteAddress)),
+    });
   }
 
   /** The bound public port. */
   get port(): number {
-    return this.#port;
+    return this.#main.port;
   }
 
   /** The bound SHOUTcast port. */
   get shoutcastPort(): number {
-    return this.#shoutcastPort;
+    return this.#shoutcast.port;
   }
 
   /** Listens on both ports. */
   async start(): Promise<void> {
     const { host, port, shoutcastPort } = this.opts.settings;
-    this.#port = await listen(this.#main, port, host);
-    this.#shoutcastPort = await listen(this.#shoutcast, shoutcastPort, host);
+    await this.#main.listen(port, host);
+    await this.#shoutcast.listen(shoutcastPort, host);
   }
 
   /**
@@ -84,38 +80,8 @@ export class FrontDoor {
    * belong to the service they were routed to (in the single process it stops after the edge).
    */
   async stop(): Promise<void> {
-    for (const socket of this.#reading) {
-      socket.destroy();
-    }
-    for (const server of [this.#main, this.#shoutcast]) {
-      if (server.listening) {
-        server.close();
-      }
-    }
-  }
-
-  #onShoutcast(socket: Socket): void {
-    socket.on('error', () => socket.destroy());
-    this.#hand(socket, () => this.opts.routes.shoutcast(socket, normaliseIp(socket.remoteAddress)));
-  }
-
-  #onConnection(socket: Socket): void {
-    const acceptedAt = performance.now();
-    socket.on('error', () => socket.destroy());
-    this.#reading.add(socket);
-    readRequestHead(socket, { timeoutMs: this.opts.settings.headerTimeoutMs })
-      .then(({ head, raw }) => {
-        this.#reading.delete(socket);
-        this.#route(socket, head, raw, acceptedAt);
-      })
-      .catch((err: unknown) => {
-        this.#reading.delete(socket);
-        // A bad or late head was already answered; anything else leaves nothing to answer.
-        if (!(err instanceof HeadReadError)) {
-          this.opts.log.error({ err }, 'reading a request head failed');
-          socket.destroy();
-        }
-      });
+    void this.#main.close();
+    void this.#shoutcast.close();
   }
 
   #route(socket: Socket, head: ParsedHead, raw: Buffer, acceptedAt: number): void {
@@ -138,12 +104,6 @@ export class FrontDoor {
       return;
     }
     const readOnly = head.method === 'GET' || head.method === 'HEAD';
-    if (readOnly && HEALTH_PATHS.has(head.path)) {
-      socket.unshift(raw);
-      this.opts.health.emit('connection', socket);
-      socket.resume();
-      return;
-    }
     if (!readOnly) {
       this.#hand(socket, () => routes.http(socket, head, raw, ip));
       return;

@@ -79,6 +79,8 @@ export interface ListenerOptions {
   maxBytesPerTurn: number;
   /** Per-connection logger (bound to mount and listener id). */
   log: Logger;
+  /** The clock in milliseconds, for the write-progress timeout. */
+  now: () => number;
 }
 
 /** One connected listener. */
@@ -328,7 +330,7 @@ export class Listener {
 
   #wait(): void {
     this.#waiting = true;
-    this.#waitSince = Date.now();
+    this.#waitSince = this.opts.now();
     this.socket.once('drain', this.#onDrain);
   }
 

@@ -1,14 +1,10 @@
 /**
  * Every mount this edge knows: the wildcard subscriptions that keep each mount's ring warm, the
  * burst requests that fill a cold mount, on-demand relays summoned for a first listener, and the
- * close cascade (source gone, then listeners moved to a fallback or ended), with the runtime
- * fallbacks set through the admin kept in memory. Bus callbacks only decode and hand over; they
- * never await, and no listener ever waits on the state store.
+ * close cascade (source gone, then the fallbacks move or end its listeners). Bus callbacks only
+ * decode and hand over; they never await, and no listener ever waits on the state store.
  */
 import {
-  BusClosedError,
-  BusTimeoutError,
-  NoRespondersError,
   decodeAudioChunk,
   decodeBurstReply,
   decodeSourceAnnouncement,
@@ -18,15 +14,14 @@ import {
   type BusMsg,
   type BusSubscription,
   type BurstReply,
-  type Keys,
   type SourceAnnouncement,
-  type StateStore,
   type Subjects,
 } from '@penguincast/bus';
 import { isReservedMountName, isValidMountName } from '@penguincast/icy';
 import type { Logger } from 'pino';
+import { requestOrNothing } from './bus-request.js';
 import { mountSettings, type EdgeConfig } from './config.js';
-import type { Listener } from './listener.js';
+import { Fallbacks } from './fallbacks.js';
 import type { EdgeMetrics } from './metrics.js';
 import { Mount } from './mount.js';
 import { RelayDemands } from './relay-demand.js';
@@ -43,13 +38,9 @@ export interface MountTableOptions {
   instanceId: string;
   metrics: EdgeMetrics;
   log: Logger;
+  /** The clock in milliseconds. */
+  now: () => number;
 }
-
-/**
- * How many fallback hops are followed before giving up. Config rejects cycles, but runtime
- * fallbacks can make one, so visited mounts are skipped as well.
- */
-const MAX_FALLBACK_HOPS = 4;
 
 /** The mounts of this edge. */
 export class MountTable {
@@ -57,16 +48,20 @@ export class MountTable {
   #subs: BusSubscription[] = [];
   #inflight = new Map<string, Promise<boolean>>();
   #warned = new Set<string>();
-  /** Runtime fallbacks set through `/admin/fallbacks`; they win over the configured ones. */
-  #runtimeFallbacks = new Map<string, string>();
-  /** Mounts whose runtime fallback a command set, so a slower start-up load cannot undo it. */
-  #runtimeSetByCommand = new Set<string>();
+  /** Where listeners of a mount without a source go, and the moves between mounts. */
+  readonly fallbacks: Fallbacks;
   readonly #demand: RelayDemands;
   readonly #log: Logger;
 
   constructor(private readonly opts: MountTableOptions) {
     this.#log = opts.log.child({ component: 'mounts' });
     this.#demand = new RelayDemands({ ...opts, mounts: this.#mounts });
+    this.fallbacks = new Fallbacks({
+      settings: opts.settings,
+      mounts: this.#mounts,
+      log: this.#log,
+      now: opts.now,
+    });
   }
 
   /** Subscribes to every mount's announcements, audio and titles. */
@@ -93,60 +88,6 @@ export class MountTable {
   /** The mount called `name`, if this edge knows it. */
   get(name: string): Mount | undefined {
     return this.#mounts.get(name);
-  }
-
-  /**
-   * Applies a runtime fallback from a `set-fallback` command: `null` or `''` clears it, and the
-   * configured fallback (if any) applies again.
-   */
-  setRuntimeFallback(mount: string, fallback: string | null): void {
-    this.#runtimeSetByCommand.add(mount);
-    if (fallback === null || fallback === '' || fallback === mount) {
-      this.#runtimeFallbacks.delete(mount);
-    } else {
-      this.#runtimeFallbacks.set(mount, fallback);
-    }
-  }
-
-  /** The runtime fallback of `mount`, if one is set. */
-  runtimeFallback(mount: string): string | undefined {
-    return this.#runtimeFallbacks.get(mount);
-  }
-
-  /**
-   * Loads the stored runtime fallbacks once, at start, in the background: nothing waits on it,
-   * a command that arrived meanwhile wins, and a state-store outage only costs a warning.
-   */
-  async loadRuntimeFallbacks(state: StateStore, keys: Keys): Promise<void> {
-    try {
-      const stored = await state.scanKeys(keys.fallbackPrefix());
-      const values = await Promise.all(
-        stored.map(async (key) => {
-          try {
-            return [keys.mountFromFallbackKey(key), await state.get(key)] as const;
-          } catch (err) {
-            this.#log.warn({ err, key }, 'unreadable runtime fallback key ignored');
-            return undefined;
-          }
-        }),
-      );
-      let loaded = 0;
-      for (const entry of values) {
-        if (entry === undefined || this.#runtimeSetByCommand.has(entry[0])) {
-          continue;
-        }
-        const [mount, fallback] = entry;
-        if (fallback !== null && fallback !== '' && fallback !== mount) {
-          this.#runtimeFallbacks.set(mount, fallback);
-          loaded++;
-        }
-      }
-      if (loaded > 0) {
-        this.#log.info({ loaded }, 'runtime fallbacks loaded');
-      }
-    } catch (err) {
-      this.#log.warn({ err }, 'runtime fallbacks not loaded; configured fallbacks apply');
-    }
   }
 
   /** Every known mount. */
@@ -182,28 +123,28 @@ export class MountTable {
       return { kind: 'not-a-mount' };
     }
     const known = this.#mounts.get(path);
-    if (known?.acceptsListeners(Date.now()) && !known.needsBurst()) {
+    if (known?.acceptsListeners(this.opts.now()) && !known.needsBurst()) {
       return { kind: 'mount', mount: known };
     }
     if (isValidMountName(path)) {
       // Not live as far as this edge knows, or cold: the owning ingest answers if it has it.
       await this.ensureSeeded(path);
       const mount = this.#mounts.get(path);
-      if (mount?.acceptsListeners(Date.now())) {
+      if (mount?.acceptsListeners(this.opts.now())) {
         return { kind: 'mount', mount };
       }
       if (this.#demand.isOnDemand(path) && (await this.#demand.summon(path))) {
         const started = this.#mounts.get(path);
-        if (started?.acceptsListeners(Date.now())) {
+        if (started?.acceptsListeners(this.opts.now())) {
           return { kind: 'mount', mount: started };
         }
       }
     }
     const configured = this.opts.settings.mounts.get(path);
-    if (configured === undefined && !this.#runtimeFallbacks.has(path)) {
+    if (configured === undefined && this.fallbacks.runtime(path) === undefined) {
       return known?.inGrace ? { kind: 'no-source' } : { kind: 'not-a-mount' };
     }
-    const fallback = this.#fallbackOf(path);
+    const fallback = this.fallbacks.liveFallbackOf(path);
     return fallback ? { kind: 'mount', mount: fallback } : { kind: 'no-source' };
   }
 
@@ -218,26 +159,6 @@ export class MountTable {
       this.#inflight.set(path, running);
     }
     return running;
-  }
-
-  /** Moves every listener of `from` to `to`'s live edge; returns how many moved. */
-  moveAll(from: Mount, to: Mount): number {
-    if (from === to) {
-      return 0;
-    }
-    const moving = [...from.listeners];
-    for (const listener of moving) {
-      this.moveListener(listener, to);
-    }
-    return moving.length;
-  }
-
-  /** Moves one listener to `to`, starting on a frame boundary near its newest audio. */
-  moveListener(listener: Listener, to: Mount): void {
-    this.#mounts.get(listener.source.name)?.listeners.delete(listener);
-    to.listeners.add(listener);
-    listener.place(to, to.liveStartPoint());
-    to.schedule();
   }
 
   /**
@@ -268,24 +189,16 @@ export class MountTable {
     return true;
   }
 
-  async #requestBurst(path: string, maxBytes: number): Promise<BurstReply | undefined> {
+  #requestBurst(path: string, maxBytes: number): Promise<BurstReply | undefined> {
     const { bus, subjects, settings, instanceId } = this.opts;
-    try {
-      const request = encodeBurstRequest({ mount: path, maxBytes, requester: instanceId });
-      const msg = await bus.request(subjects.burst(path), request, {
-        timeoutMs: settings.burstTimeoutMs,
-      });
-      return decodeBurstReply(msg.data);
-    } catch (err) {
-      const expected =
-        err instanceof NoRespondersError ||
-        err instanceof BusTimeoutError ||
-        err instanceof BusClosedError;
-      if (!expected) {
-        this.#log.warn({ err, mount: path }, 'burst request failed');
-      }
-      return undefined;
-    }
+    const request = encodeBurstRequest({ mount: path, maxBytes, requester: instanceId });
+    return requestOrNothing(bus, subjects.burst(path), request, {
+      timeoutMs: settings.burstTimeoutMs,
+      decode: decodeBurstReply,
+      log: this.#log,
+      mount: path,
+      failure: 'burst request failed',
+    });
   }
 
   #mount(name: string): Mount {
@@ -298,6 +211,7 @@ export class MountTable {
           sourceGraceMs: settings.sourceGraceMs,
           emptyBufferIdleTimeoutMs: settings.emptyBufferIdleTimeoutMs,
           writeIntervalMs: settings.writeIntervalMs,
+          now: this.opts.now,
         },
         {
           onSourceGone: (m, reason) => this.#onSourceGone(m, reason),
@@ -312,22 +226,7 @@ export class MountTable {
 
   /** The close cascade: listeners go to a live fallback or are ended; the audio is dropped. */
   #onSourceGone(mount: Mount, reason: 'source-gone' | 'idle'): void {
-    const fallback = this.#fallbackOf(mount.name);
-    if (mount.listeners.size > 0) {
-      if (fallback !== undefined) {
-        const moved = this.moveAll(mount, fallback);
-        this.#log.info(
-          { mount: mount.name, to: fallback.name, moved },
-          'listeners moved to fallback',
-        );
-      } else {
-        this.#log.info(
-          { mount: mount.name, listeners: mount.listeners.size, reason },
-          'ending listeners',
-        );
-        mount.endAll(reason);
-      }
-    }
+    this.fallbacks.sourceGone(mount, reason);
     mount.forgetAudio();
     this.#forgetIfUnused(mount);
   }
@@ -335,42 +234,7 @@ export class MountTable {
   /** A session's first audio: wake held listeners; fallback override brings others back. */
   #onSourceBack(mount: Mount): void {
     this.#demand.sessionStarted(mount.name);
-    if (!mount.settings.fallbackOverride || this.#fallbackNameOf(mount.name) === undefined) {
-      return;
-    }
-    for (const other of this.#mounts.values()) {
-      if (other === mount) {
-        continue;
-      }
-      for (const listener of [...other.listeners]) {
-        if (listener.info.home === mount.name) {
-          this.moveListener(listener, mount);
-        }
-      }
-    }
-  }
-
-  /** The fallback in force for `mount`: the runtime one, else the configured one. */
-  #fallbackNameOf(mount: string): string | undefined {
-    return this.#runtimeFallbacks.get(mount) ?? mountSettings(this.opts.settings, mount).fallback;
-  }
-
-  /** The first live mount down `mount`'s fallback chain, never `mount` itself or a repeat. */
-  #fallbackOf(mount: string): Mount | undefined {
-    const seen = new Set([mount]);
-    let name = this.#fallbackNameOf(mount);
-    for (let hop = 0; name !== undefined && hop < MAX_FALLBACK_HOPS; hop++) {
-      if (seen.has(name)) {
-        return undefined;
-      }
-      seen.add(name);
-      const target = this.#mounts.get(name);
-      if (target?.acceptsListeners(Date.now())) {
-        return target;
-      }
-      name = this.#fallbackNameOf(name);
-    }
-    return undefined;
+    this.fallbacks.sourceBack(mount);
   }
 
   /** Unlisted mounts without a source or listeners are forgotten with their metric series. */
@@ -405,7 +269,7 @@ export class MountTable {
       return;
     }
     if (chunk.timestampMs !== undefined) {
-      const seconds = Math.max(0, Date.now() - chunk.timestampMs) / 1000;
+      const seconds = Math.max(0, this.opts.now() - chunk.timestampMs) / 1000;
       this.opts.metrics.ingestLatency.observe({ mount: name }, seconds);
     }
     this.#mount(name).onAudio(chunk);

@@ -24,7 +24,7 @@ const HEADERS = Buffer.from([0x4f, 0x67, 0x67, 0x53]);
 function mount(hooks: Partial<ConstructorParameters<typeof Mount>[2]> = {}, graceMs = 50): Mount {
   return new Mount(
     settings,
-    { sourceGraceMs: graceMs, emptyBufferIdleTimeoutMs: 0 },
+    { sourceGraceMs: graceMs, emptyBufferIdleTimeoutMs: 0, now: Date.now },
     { onSourceGone: () => undefined, onSourceBack: () => undefined, ...hooks },
     log,
   );
@@ -295,7 +295,7 @@ test(
         m.startPoint(),
         undefined,
         hooks,
-        { maxBytesPerTurn: 65536, log },
+        { maxBytesPerTurn: 65536, log, now: Date.now },
       );
       m.listeners.add(listener);
       const before = m.ring.chunks().map((c) => c.start);

@@ -36,6 +36,8 @@ export interface MountTiming {
    * which is most of the CPU a listener costs. 0 writes on every chunk.
    */
   writeIntervalMs?: number;
+  /** The clock in milliseconds. */
+  now: () => number;
 }
 
 /** Sessions remembered as ended, so their late chunks and titles are ignored. */
@@ -54,7 +56,7 @@ export class Mount implements ListenerSource {
   /** True while a source is up (announced or sending audio). */
   live = false;
   /** Wall-clock time of the last audio or `up`, for the idle timeout. */
-  lastAudioAt = Date.now();
+  lastAudioAt: number;
   readonly #audio: MountAudio;
   readonly #seeding = new Seeding();
   #ended: string[] = [];
@@ -70,6 +72,7 @@ export class Mount implements ListenerSource {
     private readonly log: Logger,
   ) {
     this.#audio = new MountAudio(settings, log);
+    this.lastAudioAt = timing.now();
   }
 
   /** The shared buffer. */
@@ -132,7 +135,7 @@ export class Mount implements ListenerSource {
       // A new source announced from its start: all of it will come live.
       return false;
     }
-    return !this.seeded && this.#seeding.mayAsk(Date.now());
+    return !this.seeded && this.#seeding.mayAsk(this.timing.now());
   }
 
   /** Handles a source announcement. */
@@ -148,7 +151,7 @@ export class Mount implements ListenerSource {
         this.#seeding.announcedAtStart = a.session;
       }
       this.live = true;
-      this.lastAudioAt = Date.now();
+      this.lastAudioAt = this.timing.now();
       this.#cancelGrace();
       return;
     }
@@ -168,7 +171,7 @@ export class Mount implements ListenerSource {
     if (this.#ended.includes(chunk.session)) {
       return;
     }
-    this.lastAudioAt = Date.now();
+    this.lastAudioAt = this.timing.now();
     if (this.#queue !== undefined && this.#queue.length < QUEUE_LIMIT) {
       this.#queue.push(chunk);
       return;
@@ -211,7 +214,7 @@ export class Mount implements ListenerSource {
       this.onAnnouncement(announcement);
     }
     if (reply === undefined) {
-      this.#seeding.failed(Date.now());
+      this.#seeding.failed(this.timing.now());
     } else if (!this.#ended.includes(reply.session)) {
       this.#takeReply(reply);
     }
@@ -296,7 +299,7 @@ export class Mount implements ListenerSource {
   #takeReply(reply: BurstReply): void {
     this.contentType = reply.contentType;
     this.live = true;
-    this.lastAudioAt = Date.now();
+    this.lastAudioAt = this.timing.now();
     this.#cancelGrace();
     if (this.listeners.size === 0) {
       this.#audio.clear();

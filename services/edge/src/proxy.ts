@@ -5,8 +5,8 @@
  * piped with backpressure; an unreachable upstream gets a 502.
  */
 import { connect, type Socket } from 'node:net';
-import type { ParsedHead } from '@penguincast/icy';
-import { END_GRACE_MS, endThenDestroy, proxyV1Line } from '@penguincast/runtime';
+import { proxyV1Line, type ParsedHead } from '@penguincast/icy';
+import { END_GRACE_MS, endThenDestroy } from '@penguincast/runtime';
 import type { Logger } from 'pino';
 import type { HostPort } from './config.js';
 import type { FrontDoorRoutes } from './front-door.js';

@@ -6,15 +6,13 @@
  * a socket.
  */
 import {
-  BusClosedError,
-  BusTimeoutError,
-  NoRespondersError,
   decodeRelayDemandReply,
   encodeRelayDemand,
   type Bus,
   type Subjects,
 } from '@penguincast/bus';
 import type { Logger } from 'pino';
+import { requestOrNothing } from './bus-request.js';
 import type { EdgeConfig } from './config.js';
 import type { Mount } from './mount.js';
 
@@ -27,6 +25,8 @@ export interface RelayDemandsOptions {
   log: Logger;
   /** The edge's mounts by name (read, never changed here). */
   mounts: ReadonlyMap<string, Mount>;
+  /** The clock in milliseconds. */
+  now: () => number;
 }
 
 /** Demand for the on-demand relays of one edge. */
@@ -121,27 +121,23 @@ export class RelayDemands {
 
   async #demandAndWait(path: string): Promise<boolean> {
     const { bus, subjects, settings, instanceId } = this.opts;
-    try {
-      const demand = encodeRelayDemand({ mount: path, requester: instanceId, listeners: 0 });
-      const msg = await bus.request(subjects.demand(path), demand, {
-        timeoutMs: settings.demandTimeoutMs,
-      });
-      if (!decodeRelayDemandReply(msg.data).accepted) {
-        return false;
-      }
-    } catch (err) {
-      const expected =
-        err instanceof NoRespondersError ||
-        err instanceof BusTimeoutError ||
-        err instanceof BusClosedError;
-      if (!expected) {
-        this.#log.warn({ err, mount: path }, 'relay demand failed');
-      }
+    const demand = encodeRelayDemand({ mount: path, requester: instanceId, listeners: 0 });
+    const reply = await requestOrNothing(bus, subjects.demand(path), demand, {
+      timeoutMs: settings.demandTimeoutMs,
+      decode: decodeRelayDemandReply,
+      log: this.#log,
+      mount: path,
+      failure: 'relay demand failed',
+    });
+    if (reply === undefined || !reply.accepted) {
       return false;
     }
-    const startedAt = Date.now();
+    const startedAt = this.opts.now();
     const ok = await this.#waitForAudio(path, settings.demandWaitMs);
-    this.#log.info({ mount: path, ok, waitedMs: Date.now() - startedAt }, 'on-demand relay asked');
+    this.#log.info(
+      { mount: path, ok, waitedMs: this.opts.now() - startedAt },
+      'on-demand relay asked',
+    );
     return ok;
   }
 
@@ -149,7 +145,7 @@ export class RelayDemands {
   #waitForAudio(path: string, ms: number): Promise<boolean> {
     const ready = (): boolean => {
       const m = this.#mounts.get(path);
-      return m !== undefined && m.session !== undefined && m.acceptsListeners(Date.now());
+      return m !== undefined && m.session !== undefined && m.acceptsListeners(this.opts.now());
     };
     if (ready()) {
       return Promise.resolve(true);

@@ -10,29 +10,32 @@ import { after, before, test } from 'node:test';
 import { encodeControlCommand } from '@penguincast/bus';
 import { makeTestAudio, mp3check, openListener } from '@penguincast/testkit';
 import { sleep, startEdge, T, waitFor, type EdgeHarness } from './harness.js';
-import { Publisher } from './publisher.js';
+import { LiveSource, startTestIngest, type TestIngest } from './live-source.js';
 
 let h: EdgeHarness;
-const pubs: Publisher[] = [];
+let ingest: TestIngest;
+const pubs: LiveSource[] = [];
 
 before(async () => {
+  const config = {
+    Mounts: [
+      { Name: '/a.mp3', Password: 'p', MetaInt: 1000 },
+      { Name: '/b.mp3', Password: 'p', MetaInt: 1000 },
+    ],
+  };
   h = await startEdge({
-    config: {
-      Mounts: [
-        { Name: '/a.mp3', Password: 'p', MetaInt: 1000 },
-        { Name: '/b.mp3', Password: 'p', MetaInt: 1000 },
-      ],
-    },
+    config,
     // 700 bytes per pass and 4 passes a second: the listener lags, stopped inside chunks.
     settings: { maxBytesPerTurn: 700 },
   });
+  ingest = await startTestIngest({ bus: h.bus, config });
   for (const [mount, frequency] of [
     ['/a.mp3', 440],
     ['/b.mp3', 660],
   ] as const) {
     const file = readFileSync(await makeTestAudio({ codec: 'mp3', seconds: 20, frequency }));
-    const pub = new Publisher({ bus: h.bus, subjects: h.subjects, mount, file, prerollMs: 1000 });
-    pub.start();
+    const pub = new LiveSource({ ingest, mount, file, prerollMs: 1000 });
+    await pub.start();
     pubs.push(pub);
   }
   await h.bus.flush();
@@ -40,8 +43,9 @@ before(async () => {
 
 after(async () => {
   for (const p of pubs) {
-    p.down();
+    await p.stop();
   }
+  await ingest.stop();
   await h.stop();
 });
 

@@ -147,6 +147,18 @@ export class Publisher {
     this.#timer = undefined;
   }
 
+  /**
+   * Publishes again after {@link pause}, from where it stopped and at the same pace, without
+   * catching up on the paused time.
+   */
+  resume(): void {
+    if (this.#timer !== undefined) {
+      return;
+    }
+    this.#startedAt = performance.now() - this.#audioMs / (this.opts.speed ?? 1);
+    this.#timer = setInterval(() => this.#tick(), 20);
+  }
+
   /** Announces the session's end and stops publishing; burst requests go unanswered. */
   down(): void {
     this.pause();

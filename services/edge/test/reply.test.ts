@@ -17,26 +17,26 @@ import {
   waitFor,
   type EdgeHarness,
 } from './harness.js';
-import { Publisher } from './publisher.js';
+import { LiveSource, startTestIngest, type TestIngest } from './live-source.js';
 
 let h: EdgeHarness;
-let pub: Publisher;
+let ingest: TestIngest;
+let pub: LiveSource;
 const events: ConnectionEvent[] = [];
 
 before(async () => {
-  h = await startEdge({
-    config: {
-      Mounts: [
-        { Name: '/live.mp3', Password: 'p', MetaInt: 8192, Genre: 'Configured' },
-        { Name: '/empty.mp3', Password: 'p' },
-      ],
-      Cors: { AllowOrigin: 'https://player.example' },
-    },
-  });
+  const config = {
+    Mounts: [
+      { Name: '/live.mp3', Password: 'p', MetaInt: 8192, Genre: 'Configured' },
+      { Name: '/empty.mp3', Password: 'p' },
+    ],
+    Cors: { AllowOrigin: 'https://player.example' },
+  };
+  h = await startEdge({ config });
+  ingest = await startTestIngest({ bus: h.bus, config });
   h.bus.subscribe(h.subjects.allEvt(), (m) => events.push(decodeConnectionEvent(m.data)));
-  pub = new Publisher({
-    bus: h.bus,
-    subjects: h.subjects,
+  pub = new LiveSource({
+    ingest,
     mount: '/live.mp3',
     file: fixture('mp3-128k-44100-stereo.mp3'),
     prerollMs: 1000,
@@ -50,12 +50,13 @@ before(async () => {
       'ice-audio-info': 'ice-samplerate=44100;ice-bitrate=128;ice-channels=2',
     },
   });
-  pub.start();
+  await pub.start();
   await h.bus.flush();
 });
 
 after(async () => {
-  pub.down();
+  await pub.stop();
+  await ingest.stop();
   await h.stop();
 });
 

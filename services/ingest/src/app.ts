@@ -5,7 +5,7 @@
  * It never writes to a listener.
  */
 import { createServer as createHttpServer, type Server as HttpServer } from 'node:http';
-import { createServer as createNetServer, type Server as NetServer, type Socket } from 'node:net';
+import type { Socket } from 'node:net';
 import express from 'express';
 import { HEARTBEAT_FIGURES, Keys, Subjects, type BusSubscription } from '@penguincast/bus';
 import {
@@ -13,15 +13,13 @@ import {
   methodNotAllowedResponse,
   notFoundResponse,
   type ParsedHead,
+  type ProxyV1Header,
 } from '@penguincast/icy';
 import {
+  TcpDoor,
   TrustedProxies,
-  closeServer,
   endThenDestroy,
   healthRouter,
-  listen,
-  readProxyV1,
-  readRequestHead,
   type ServiceApp,
   type ServiceDeps,
 } from '@penguincast/runtime';
@@ -73,8 +71,6 @@ export interface IngestApp extends ServiceApp {
   heartbeatFigures(): Record<string, number>;
 }
 
-/** Paths answered by the health router on ingest's own port. */
-const HEALTH_PATHS = new Set(['/healthz', '/readyz', '/metrics']);
 /** How long `stop()` waits for leases to be released before it gives up on them. */
 const STOP_RELEASE_TIMEOUT_MS = 3_000;
 
@@ -122,8 +118,8 @@ export function createIngest(deps: IngestDeps): IngestApp {
     ]),
   );
   const healthServer: HttpServer = createHttpServer(health);
-  let sourceServer: NetServer | undefined;
-  let shoutcastServer: NetServer | undefined;
+  let sourceDoor: TcpDoor | undefined;
+  let shoutcastDoor: TcpDoor | undefined;
   let subscriptions: BusSubscription[] = [];
   const relays = new Relays({ ...feeders, bus, subjects, instanceId });
   let fileLoops: FileLoop[] = [];
@@ -181,54 +177,24 @@ export function createIngest(deps: IngestDeps): IngestApp {
   };
 
   /**
-   * A connection on ingest's own SHOUTcast port. An edge in front sends a PROXY protocol v1
-   * line first (SHOUTcast v1 has no header to carry the encoder's address). It is believed only
-   * from loopback or a trusted proxy; from anyone else it is skipped and the peer is taken as
-   * the source, as with `X-Forwarded-For`. A malformed line ends the connection.
+   * A connection on ingest's own SHOUTcast port, after the door read its optional PROXY v1
+   * line: an edge in front sends one (SHOUTcast v1 has no header to carry the encoder's address).
+   * It is believed only from loopback or a trusted proxy; from anyone else it is skipped and the
+   * peer is taken as the source, as with `X-Forwarded-For`.
    */
-  const onOwnShoutcast = (socket: Socket): void => {
-    track(socket);
+  const onOwnShoutcast = (socket: Socket, proxy: ProxyV1Header | undefined): void => {
     const peer = socket.remoteAddress ?? '';
-    void readProxyV1(socket, settings.headerTimeoutMs).then((read) => {
-      if (read.kind === 'invalid') {
-        log.info({ peer }, 'malformed PROXY line on the SHOUTcast port');
-        socket.destroy();
-        return;
-      }
-      const { ip, ignored } = proxiedAddress(
-        peer,
-        read.kind === 'header' ? read.header : undefined,
-        trusted,
-      );
-      if (ignored) {
-        log.warn({ peer }, 'PROXY line from a peer not in TrustedProxies ignored');
-      }
-      handleShoutcast(socket, ip);
-      // The reader paused the socket; the handshake reader is attached now, so let bytes flow.
-      socket.resume();
-    });
+    const { ip, ignored } = proxiedAddress(peer, proxy, trusted);
+    if (ignored) {
+      log.warn({ peer }, 'PROXY line from a peer not in TrustedProxies ignored');
+    }
+    handleShoutcast(socket, ip);
   };
 
-  /** A connection on ingest's own port: read the head, then health or a source request. */
-  const onOwnConnection = (socket: Socket): void => {
-    track(socket);
-    readRequestHead(socket, { timeoutMs: settings.headerTimeoutMs }).then(
-      ({ head, raw }) => {
-        if (head.method === 'GET' && HEALTH_PATHS.has(head.path)) {
-          // Node's HTTP server parses the replayed bytes as if it had read them itself.
-          socket.unshift(raw);
-          healthServer.emit('connection', socket);
-          socket.resume();
-          return;
-        }
-        const peer = socket.remoteAddress ?? '';
-        handleConnection(socket, head, clientAddress(peer, head.headers, trusted));
-      },
-      (err: unknown) => {
-        // readRequestHead has already answered a bad or late head; nothing else to do.
-        log.debug({ err }, 'no request head');
-      },
-    );
+  /** A request on ingest's own port that is not a health path: a source request. */
+  const onOwnRequest = (socket: Socket, head: ParsedHead): void => {
+    const peer = socket.remoteAddress ?? '';
+    handleConnection(socket, head, clientAddress(peer, head.headers, trusted));
   };
 
   return {
@@ -258,10 +224,18 @@ export function createIngest(deps: IngestDeps): IngestApp {
       if (!settings.listen) {
         return;
       }
-      sourceServer = createNetServer(onOwnConnection);
-      shoutcastServer = createNetServer(onOwnShoutcast);
-      port = await listen(sourceServer, settings.port, settings.host);
-      shoutcastPort = await listen(shoutcastServer, settings.shoutcastPort, settings.host);
+      const timeouts = { log, headerTimeoutMs: settings.headerTimeoutMs, onAccept: track };
+      // Only GET reaches the health app here; HEAD /healthz is a 404 on ingest's own port.
+      const health = { server: healthServer, methods: ['GET'] as const };
+      sourceDoor = new TcpDoor({ kind: 'head', ...timeouts, health, onRequest: onOwnRequest });
+      shoutcastDoor = new TcpDoor({
+        kind: 'raw',
+        ...timeouts,
+        proxyV1: true,
+        onSocket: onOwnShoutcast,
+      });
+      port = await sourceDoor.listen(settings.port, settings.host);
+      shoutcastPort = await shoutcastDoor.listen(settings.shoutcastPort, settings.host);
       log.info({ port, shoutcastPort }, 'ingest listening');
     },
     async stop() {
@@ -270,9 +244,9 @@ export function createIngest(deps: IngestDeps): IngestApp {
         sub.unsubscribe();
       }
       subscriptions = [];
-      const closing = [sourceServer, shoutcastServer]
-        .filter((s): s is NetServer => s !== undefined)
-        .map((s) => closeServer(s));
+      const closing = [sourceDoor, shoutcastDoor]
+        .filter((d): d is TcpDoor => d !== undefined)
+        .map((d) => d.close());
       // Runners first, so none of them starts a new session while the others are ended.
       const managed = [relays.stop(), ...fileLoops.map((l) => l.stop())];
       const ending = [...managed, ...sessions.all().map((s) => s.kill('shutdown'))];

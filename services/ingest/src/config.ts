@@ -5,6 +5,7 @@
  */
 import { isAbsolute, join } from 'node:path';
 import { bindAddress, type StationConfig } from '@penguincast/config';
+import { ICECAST_COMPATIBLE, PENGUINCAST_VERSION } from '@penguincast/runtime';
 
 /** What ingest needs to know about one configured mount. */
 export interface IngestMountSettings {
@@ -221,7 +222,7 @@ export function parseConfig(station: StationConfig, opts: ParseIngestOptions = {
 }
 
 /** The User-Agent of relay requests; Icecast servers log it for each relay client. */
-export const RELAY_USER_AGENT = 'PenguinCast/0.1.0 (relay; Icecast 2.4.4 compatible)';
+export const RELAY_USER_AGENT = `PenguinCast/${PENGUINCAST_VERSION} (relay; ${ICECAST_COMPATIBLE})`;
 
 /** The settings of `mount`, or undefined when it is not configured. */
 export function mountSettings(cfg: IngestConfig, mount: string): IngestMountSettings | undefined {

@@ -4,14 +4,8 @@
  * loopback or a trusted proxy (an address or CIDR range of `TrustedProxies`, matched by the
  * runtime's shared matcher). Pure: no I/O.
  */
-import type { HeaderMap } from '@penguincast/icy';
-import {
-  isLoopbackAddress,
-  normalisePeerAddress,
-  trustedProxies,
-  type ProxyV1Header,
-  type TrustedProxies,
-} from '@penguincast/runtime';
+import { normalisePeerAddress, type HeaderMap, type ProxyV1Header } from '@penguincast/icy';
+import { isLoopbackAddress, trustedProxies, type TrustedProxies } from '@penguincast/runtime';
 import { isIP } from 'node:net';
 
 /** Strips the IPv4-mapped IPv6 prefix, so `::ffff:10.0.0.1` and `10.0.0.1` compare equal. */

@@ -6,14 +6,19 @@
  */
 import { connect as connectTcp, type Socket } from 'node:net';
 import { connect as connectTls } from 'node:tls';
-import { basicAuthHeader, type BodyFraming, type HeaderMap } from '@penguincast/icy';
+import {
+  MalformedResponseError,
+  ResponseHeadParser,
+  basicAuthHeader,
+  type BodyFraming,
+  type HeaderMap,
+} from '@penguincast/icy';
 import {
   IngestError,
   TooManyRedirectsError,
   UpstreamStatusError,
   UpstreamUnreachableError,
 } from '../errors.js';
-import { ResponseHeadParser } from './response-head.js';
 
 /** Redirects followed before giving up (Icecast follows a handful too). */
 export const MAX_REDIRECTS = 5;
@@ -153,7 +158,12 @@ function request(url: URL, auth: string | undefined, opts: UpstreamOptions): Pro
       try {
         done = parser.push(chunk);
       } catch (err) {
-        fail(err);
+        // A malformed head is an unreachable upstream, with the parser's reason as the message.
+        fail(
+          err instanceof MalformedResponseError
+            ? new UpstreamUnreachableError(err.message, { cause: err })
+            : err,
+        );
         return;
       }
       if (done === undefined) {

@@ -1,7 +1,7 @@
 /** Unit tests of the upstream reply head parser: HTTP and ICY status lines, framing, limits. */
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { UpstreamUnreachableError } from '../errors.js';
+import { MalformedResponseError } from './errors.js';
 import { ResponseHeadParser } from './response-head.js';
 
 const T = { timeout: 5_000 };
@@ -38,11 +38,11 @@ test('reads HTTP heads with chunked and length framing, and bare LF lines', T, (
 test('refuses a non-HTTP reply, a bad header line and an endless head', T, () => {
   assert.throws(
     () => new ResponseHeadParser().push(bytes('SSH-2.0-x\r\n')),
-    UpstreamUnreachableError,
+    MalformedResponseError,
   );
   assert.throws(
     () => new ResponseHeadParser().push(bytes('HTTP/1.0 200 OK\r\nno colon here\r\n\r\n')),
-    UpstreamUnreachableError,
+    MalformedResponseError,
   );
   const p = new ResponseHeadParser();
   p.push(bytes('HTTP/1.0 200 OK\r\n'));
@@ -50,5 +50,5 @@ test('refuses a non-HTTP reply, a bad header line and an endless head', T, () =>
     for (let i = 0; i < 100; i++) {
       p.push(bytes(`x-filler-${i}: ${'y'.repeat(500)}\r\n`));
     }
-  }, UpstreamUnreachableError);
+  }, MalformedResponseError);
 });

@@ -1,9 +1,11 @@
 /**
- * Reads the reply head of an upstream stream server: an `HTTP/1.x` status line or SHOUTcast's
- * `ICY 200 OK`, then header lines, under a hard size limit. Pure: it only consumes bytes.
+ * Reads the reply head of an upstream stream server (a relay's source): an `HTTP/1.x` status
+ * line or SHOUTcast's `ICY 200 OK`, then header lines, under a hard size limit.
+ * Pure: it only consumes bytes.
  */
-import { HeaderMap, LineReader, parseFieldLine, type BodyFraming } from '@penguincast/icy';
-import { UpstreamUnreachableError } from '../errors.js';
+import { MalformedResponseError } from './errors.js';
+import { HeaderMap, LineReader, parseFieldLine } from './headers.js';
+import type { BodyFraming } from './request-head.js';
 
 /** Largest reply head accepted; stream servers send well under 2 KiB. */
 export const MAX_RESPONSE_HEAD_BYTES = 16 * 1024;
@@ -22,8 +24,8 @@ export interface ResponseHead {
 
 const STATUS_LINE = /^(HTTP\/1\.[01]|ICY)\s+(\d{3})(?:\s.*)?$/;
 
-function bad(reason: string): Error {
-  return new UpstreamUnreachableError(`bad reply from upstream: ${reason}`);
+function bad(reason: string): MalformedResponseError {
+  return new MalformedResponseError(`bad reply from upstream: ${reason}`);
 }
 
 /**
@@ -35,7 +37,7 @@ export class ResponseHeadParser {
   #status: { protocol: string; status: number } | undefined;
   readonly #headers = new HeaderMap();
 
-  /** Feeds the next bytes; throws `UpstreamUnreachableError` on a malformed head. */
+  /** Feeds the next bytes; throws `MalformedResponseError` (502) on a malformed head. */
   push(chunk: Uint8Array): { head: ResponseHead; bodyStart: number } | undefined {
     let at = 0;
     for (;;) {
