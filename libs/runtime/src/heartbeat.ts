@@ -5,6 +5,7 @@
  */
 import { performance } from 'node:perf_hooks';
 import {
+  HEARTBEAT_FIGURE_NAME,
   encodeServiceHeartbeat,
   type Bus,
   type ServiceHeartbeat,
@@ -40,8 +41,6 @@ export interface HeartbeatOptions {
   /** Wall clock in milliseconds since the epoch; `Date.now` by default (tests pass their own). */
   now?: () => number;
 }
-
-const FIGURE_NAME = /^[a-z][a-z0-9_]{0,63}$/;
 
 function counter(registry: Registry | undefined, name: string, help: string): Counter | null {
   if (!registry) {
@@ -87,7 +86,7 @@ export function startHeartbeat(opts: HeartbeatOptions): () => void {
       return out;
     }
     for (const [name, value] of Object.entries(opts.extra())) {
-      if (FIGURE_NAME.test(name) && Number.isFinite(value) && value >= 0) {
+      if (HEARTBEAT_FIGURE_NAME.test(name) && Number.isFinite(value) && value >= 0) {
         out[name] = value;
       }
     }

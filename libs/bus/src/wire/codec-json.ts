@@ -12,6 +12,7 @@ import type {
   TitleChange,
   TitleEntry,
 } from './messages.js';
+import { HEARTBEAT_FIGURE_NAME } from './messages.js';
 import { CTL_KINDS, type CtlKind, type EvtKind } from './subjects.js';
 import { Fields, compact, jsonCodec, type Obj } from './validate.js';
 
@@ -216,8 +217,6 @@ export const decodeConnectionEvent = connectionEventCodec.decode;
 // ---- ServiceHeartbeat ---------------------------------------------------------------------
 
 const fBeat = new Fields('ServiceHeartbeat');
-/** Figure names are short snake_case words, so they can become metric and column names. */
-const FIGURE_NAME = /^[a-z][a-z0-9_]{0,63}$/;
 /** A heartbeat carries a handful of figures; more means a buggy publisher. */
 const MAX_FIGURES = 64;
 
@@ -229,7 +228,7 @@ function readFigures(o: Obj): Record<string, number> {
   }
   const out: Record<string, number> = {};
   for (const name of names) {
-    if (!FIGURE_NAME.test(name)) {
+    if (!HEARTBEAT_FIGURE_NAME.test(name)) {
       fBeat.fail(`figures.${name}`, 'figure names are lowercase snake_case');
     }
     out[name] = fBeat.num(rec, name, 'figures.');

@@ -294,6 +294,12 @@ export interface ConnectionEvent {
 }
 
 /**
+ * What a figure name in `ServiceHeartbeat.figures` looks like: a short snake_case word, so it can
+ * become a metric or column name. Publishers drop other names; the decoder refuses them.
+ */
+export const HEARTBEAT_FIGURE_NAME = /^[a-z][a-z0-9_]{0,63}$/;
+
+/**
  * Names of the figures a service may report in `ServiceHeartbeat.figures`, so publishers and the
  * stats service agree on them without building strings of their own. Counters (`*_total`
  * figures) are cumulative since the instance started; the stats service turns their increases
