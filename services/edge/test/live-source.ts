@@ -308,6 +308,11 @@ export class LiveSource {
     return Buffer.concat((this.#chunks.get(session) ?? []).map((c) => c.data));
   }
 
+  /** Stream positions where ingest's published chunks start in `session`. */
+  chunkStarts(session = this.session): Set<number> {
+    return new Set((this.#chunks.get(session) ?? []).map((c) => c.position));
+  }
+
   /**
    * Stream positions where frames start in `session`: a burst from ingest may begin inside a
    * published chunk, always on a frame boundary.
