@@ -43,7 +43,7 @@ after(async () => {
   await bus.close();
 });
 
-function publisher(mount: string, initialTitle?: string): LiveSource {
+function liveSource(mount: string, initialTitle?: string): LiveSource {
   const pub = new LiveSource({
     ingest,
     mount,
@@ -56,7 +56,7 @@ function publisher(mount: string, initialTitle?: string): LiveSource {
 }
 
 test('a new session within the grace period keeps the listeners going', T, async () => {
-  const pub = publisher('/live.mp3', 'Session one');
+  const pub = liveSource('/live.mp3', 'Session one');
   await pub.start();
   await bus.flush();
   const listener = openListener(h.url('/live.mp3'), { metadata: true, durationMs: 10000 });
@@ -92,7 +92,7 @@ test('a new session within the grace period keeps the listeners going', T, async
 });
 
 test('without a new source the listeners end after the grace period', T, async () => {
-  const pub = publisher('/gone.mp3');
+  const pub = liveSource('/gone.mp3');
   await pub.start();
   await bus.flush();
   const listener = openListener(h.url('/gone.mp3'), { durationMs: 10000 });
@@ -108,7 +108,7 @@ test('without a new source the listeners end after the grace period', T, async (
 });
 
 test('a silent mount ends its listeners after EmptyBufferIdleTimeOut', T, async () => {
-  const pub = publisher('/quiet.mp3');
+  const pub = liveSource('/quiet.mp3');
   await pub.start();
   await bus.flush();
   const listener = openListener(h.url('/quiet.mp3'), { durationMs: 10000 });
@@ -119,8 +119,8 @@ test('a silent mount ends its listeners after EmptyBufferIdleTimeOut', T, async 
 });
 
 test('listeners move to the fallback and back when the source returns', T, async () => {
-  const main = publisher('/main.mp3');
-  const backup = publisher('/backup.mp3');
+  const main = liveSource('/main.mp3');
+  const backup = liveSource('/backup.mp3');
   await main.start();
   await backup.start();
   await bus.flush();

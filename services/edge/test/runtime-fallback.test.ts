@@ -46,7 +46,7 @@ after(async () => {
   await bus.close();
 });
 
-async function publisher(mount: string): Promise<LiveSource> {
+async function liveSource(mount: string): Promise<LiveSource> {
   const pub = new LiveSource({ ingest, mount, file, prerollMs: 1500 });
   pubs.push(pub);
   await pub.start();
@@ -56,8 +56,8 @@ async function publisher(mount: string): Promise<LiveSource> {
 test('a set-fallback command moves listeners when the source drops', T, async () => {
   const h = await startEdge({ bus, config });
   edges.push(h);
-  const a = await publisher('/a.mp3');
-  const b = await publisher('/b.mp3');
+  const a = await liveSource('/a.mp3');
+  const b = await liveSource('/b.mp3');
   await bus.flush();
   const listener = openListener(h.url('/a.mp3'), { durationMs: 10_000 });
   await waitFor(() => listener.audioBytes > 0, 3000, 'first audio');
@@ -99,8 +99,8 @@ test('a clearing command restores the configured behaviour', T, async () => {
     3000,
     'both commands applied',
   );
-  const a = await publisher('/a.mp3');
-  const b = await publisher('/b.mp3');
+  const a = await liveSource('/a.mp3');
+  const b = await liveSource('/b.mp3');
   await bus.flush();
   const listener = openListener(h.url('/a.mp3'), { durationMs: 10_000 });
   await waitFor(() => listener.audioBytes > 0, 3000, 'first audio');
@@ -122,8 +122,8 @@ test('an edge starting later loads the stored runtime fallbacks', T, async () =>
     3000,
     'the stored fallbacks loaded',
   );
-  const c = await publisher('/c.mp3');
-  const b = await publisher('/b.mp3');
+  const c = await liveSource('/c.mp3');
+  const b = await liveSource('/b.mp3');
   await bus.flush();
   const listener = openListener(h.url('/c.mp3'), { durationMs: 10_000 });
   await waitFor(() => listener.audioBytes > 0, 3000, 'first audio');
