@@ -1,6 +1,6 @@
 /**
  * Two edges on a real nats-server and redis-server (spawned on loopback by the test kit), fed by
- * one publisher on its own NATS connection: both serve clean audio, the cluster-wide client
+ * one real ingest on its own NATS connection, fed by a PUT source: both serve clean audio, the cluster-wide client
  * limit is enforced through Redis, and `list-clients` gathers a reply from each edge.
  */
 import assert from 'node:assert/strict';
@@ -27,7 +27,7 @@ import {
   type RestartableServerHandle,
 } from '@penguincast/testkit';
 import { startEdge, T, waitFor, type EdgeHarness } from './harness.js';
-import { Publisher } from './publisher.js';
+import { LiveSource, startTestIngest, type TestIngest } from './live-source.js';
 
 const PREFIX = `edge${process.pid}`;
 let nats: RestartableServerHandle | undefined;
@@ -35,7 +35,8 @@ let redis: RestartableServerHandle | undefined;
 const buses: NatsBus[] = [];
 const stores: RedisStateStore[] = [];
 const edges: EdgeHarness[] = [];
-let pub: Publisher | undefined;
+let ingest: TestIngest | undefined;
+let pub: LiveSource | undefined;
 const open: ListenerHandle[] = [];
 
 before(async () => {
@@ -59,17 +60,12 @@ before(async () => {
     stores.push(state);
     edges.push(await startEdge({ config, bus, state, instanceId: id }));
   }
-  const pubBus = await connectNatsBus({ servers: nats!.url, name: 'publisher' });
+  const pubBus = await connectNatsBus({ servers: nats!.url, name: 'ingest' });
   buses.push(pubBus);
+  ingest = await startTestIngest({ bus: pubBus, config });
   const file = readFileSync(await makeTestAudio({ codec: 'mp3', seconds: 20 }));
-  pub = new Publisher({
-    bus: pubBus,
-    subjects: new Subjects(PREFIX),
-    mount: '/live.mp3',
-    file,
-    prerollMs: 2000,
-  });
-  pub.start();
+  pub = new LiveSource({ ingest, mount: '/live.mp3', file, prerollMs: 2000 });
+  await pub.start();
   await pubBus.flush();
 });
 
@@ -77,7 +73,8 @@ after(async () => {
   for (const l of open) {
     l.stop();
   }
-  pub?.down();
+  await pub?.stop();
+  await ingest?.stop();
   for (const e of edges) {
     await e.stop();
   }

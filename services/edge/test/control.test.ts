@@ -14,42 +14,41 @@ import {
 } from '@penguincast/bus';
 import { makeTestAudio, mp3check, openListener, type ListenerHandle } from '@penguincast/testkit';
 import { sleep, startEdge, T, waitFor, type EdgeHarness } from './harness.js';
-import { Publisher } from './publisher.js';
+import { LiveSource, startTestIngest, type TestIngest } from './live-source.js';
 
 let h: EdgeHarness;
-let a: Publisher;
-let b: Publisher;
+let ingest: TestIngest;
+let a: LiveSource;
+let b: LiveSource;
 let listeners: ListenerHandle[] = [];
 
 before(async () => {
-  h = await startEdge({
-    config: {
-      Mounts: [
-        { Name: '/a.mp3', Password: 'p', MetaInt: 4096 },
-        { Name: '/b.mp3', Password: 'p', MetaInt: 4096 },
-      ],
-    },
-  });
+  const config = {
+    Mounts: [
+      { Name: '/a.mp3', Password: 'p', MetaInt: 4096 },
+      { Name: '/b.mp3', Password: 'p', MetaInt: 4096 },
+    ],
+  };
+  h = await startEdge({ config });
+  ingest = await startTestIngest({ bus: h.bus, config });
   const file = readFileSync(await makeTestAudio({ codec: 'mp3', seconds: 20 }));
-  a = new Publisher({
-    bus: h.bus,
-    subjects: h.subjects,
+  a = new LiveSource({
+    ingest,
     mount: '/a.mp3',
     file,
     prerollMs: 1000,
     initialTitle: 'On A',
   });
   const other = readFileSync(await makeTestAudio({ codec: 'mp3', seconds: 20, frequency: 660 }));
-  b = new Publisher({
-    bus: h.bus,
-    subjects: h.subjects,
+  b = new LiveSource({
+    ingest,
     mount: '/b.mp3',
     file: other,
     prerollMs: 1000,
     initialTitle: 'On B',
   });
-  a.start();
-  b.start();
+  await a.start();
+  await b.start();
   await h.bus.flush();
 });
 
@@ -57,8 +56,9 @@ after(async () => {
   for (const l of listeners) {
     l.stop();
   }
-  a.down();
-  b.down();
+  await a.stop();
+  await b.stop();
+  await ingest.stop();
   await h.stop();
 });
 

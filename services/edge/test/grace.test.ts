@@ -10,42 +10,42 @@ import { after, before, test } from 'node:test';
 import { MemoryBus } from '@penguincast/bus';
 import { listen, makeTestAudio, mp3check, openListener } from '@penguincast/testkit';
 import { sleep, startEdge, T, waitFor, type EdgeHarness } from './harness.js';
-import { Publisher } from './publisher.js';
+import { LiveSource, startTestIngest, type TestIngest } from './live-source.js';
 
 const bus = new MemoryBus();
 let file: Buffer;
 let h: EdgeHarness;
-const pubs: Publisher[] = [];
+let ingest: TestIngest;
+const pubs: LiveSource[] = [];
 
 before(async () => {
   file = readFileSync(await makeTestAudio({ codec: 'mp3', seconds: 20 }));
-  h = await startEdge({
-    bus,
-    config: {
-      Limits: { SourceGracePeriod: 1, EmptyBufferIdleTimeOut: 1 },
-      Mounts: [
-        { Name: '/live.mp3', Password: 'p', MetaInt: 8192, BurstSize: 16384 },
-        { Name: '/gone.mp3', Password: 'p' },
-        { Name: '/quiet.mp3', Password: 'p' },
-        { Name: '/main.mp3', Password: 'p', Fallback: '/backup.mp3' },
-        { Name: '/backup.mp3', Password: 'p' },
-      ],
-    },
-  });
+  const config = {
+    Limits: { SourceGracePeriod: 1, EmptyBufferIdleTimeOut: 1 },
+    Mounts: [
+      { Name: '/live.mp3', Password: 'p', MetaInt: 8192, BurstSize: 16384 },
+      { Name: '/gone.mp3', Password: 'p' },
+      { Name: '/quiet.mp3', Password: 'p' },
+      { Name: '/main.mp3', Password: 'p', Fallback: '/backup.mp3' },
+      { Name: '/backup.mp3', Password: 'p' },
+    ],
+  };
+  h = await startEdge({ bus, config });
+  ingest = await startTestIngest({ bus, config });
 });
 
 after(async () => {
   for (const p of pubs) {
-    p.down();
+    await p.stop();
   }
+  await ingest.stop();
   await h.stop();
   await bus.close();
 });
 
-function publisher(mount: string, initialTitle?: string): Publisher {
-  const pub = new Publisher({
-    bus,
-    subjects: h.subjects,
+function liveSource(mount: string, initialTitle?: string): LiveSource {
+  const pub = new LiveSource({
+    ingest,
     mount,
     file,
     prerollMs: 1500,
@@ -56,19 +56,19 @@ function publisher(mount: string, initialTitle?: string): Publisher {
 }
 
 test('a new session within the grace period keeps the listeners going', T, async () => {
-  const pub = publisher('/live.mp3', 'Session one');
-  pub.start();
+  const pub = liveSource('/live.mp3', 'Session one');
+  await pub.start();
   await bus.flush();
   const listener = openListener(h.url('/live.mp3'), { metadata: true, durationMs: 10000 });
-  await sleep(600);
+  await waitFor(() => listener.audioBytes > 0, 5000, 'first audio');
   const oldSession = pub.session;
-  pub.down();
+  await pub.down();
   await sleep(400);
-  pub.start(0);
-  pub.setTitle('Session two');
+  await pub.start(0);
+  await pub.setTitle('Session two');
   await sleep(1800);
   assert.equal(h.edge.listenerCount('/live.mp3'), 1, 'the listener stayed');
-  pub.down();
+  await pub.down();
   const r = await listener.done;
   assert.equal(r.endReason, 'closed', 'ended after the second grace period');
   assert.deepEqual(r.framingErrors, []);
@@ -92,13 +92,13 @@ test('a new session within the grace period keeps the listeners going', T, async
 });
 
 test('without a new source the listeners end after the grace period', T, async () => {
-  const pub = publisher('/gone.mp3');
-  pub.start();
+  const pub = liveSource('/gone.mp3');
+  await pub.start();
   await bus.flush();
   const listener = openListener(h.url('/gone.mp3'), { durationMs: 10000 });
   await waitFor(() => listener.audioBytes > 0);
   const downAt = Date.now();
-  pub.down();
+  await pub.down();
   await sleep(500);
   assert.equal(h.edge.listenerCount('/gone.mp3'), 1, 'still waiting within the grace period');
   const r = await listener.done;
@@ -108,30 +108,30 @@ test('without a new source the listeners end after the grace period', T, async (
 });
 
 test('a silent mount ends its listeners after EmptyBufferIdleTimeOut', T, async () => {
-  const pub = publisher('/quiet.mp3');
-  pub.start();
+  const pub = liveSource('/quiet.mp3');
+  await pub.start();
   await bus.flush();
   const listener = openListener(h.url('/quiet.mp3'), { durationMs: 10000 });
   await waitFor(() => listener.audioBytes > 0);
-  pub.pause();
+  await pub.pause();
   const r = await listener.done;
   assert.equal(r.endReason, 'closed');
 });
 
 test('listeners move to the fallback and back when the source returns', T, async () => {
-  const main = publisher('/main.mp3');
-  const backup = publisher('/backup.mp3');
-  main.start();
-  backup.start();
+  const main = liveSource('/main.mp3');
+  const backup = liveSource('/backup.mp3');
+  await main.start();
+  await backup.start();
   await bus.flush();
   const listener = openListener(h.url('/main.mp3'), { durationMs: 10000 });
   await waitFor(() => listener.audioBytes > 0);
-  main.down();
+  await main.down();
   await waitFor(() => h.edge.listenerCount('/backup.mp3') === 1, 3000, 'the move to the fallback');
   // A new listener of the sourceless mount is served the fallback at once.
   const second = await listen(h.url('/main.mp3'), { durationMs: 300 });
   assert.equal(second.status, 200);
-  main.start(0);
+  await main.start(0);
   await waitFor(() => h.edge.listenerCount('/main.mp3') === 1, 3000, 'the move back');
   await sleep(300);
   listener.stop();

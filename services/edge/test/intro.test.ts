@@ -11,37 +11,31 @@ import { after, before, test } from 'node:test';
 import { Mp3Splitter } from '@penguincast/icy';
 import { listen, makeTestAudio, mp3check } from '@penguincast/testkit';
 import { startEdge, T, type EdgeHarness } from './harness.js';
-import { Publisher } from './publisher.js';
+import { LiveSource, startTestIngest, type TestIngest } from './live-source.js';
 
 let h: EdgeHarness;
+let ingest: TestIngest;
 let intro: Buffer;
-const pubs: Publisher[] = [];
+const pubs: LiveSource[] = [];
 
 before(async () => {
   const introPath = await makeTestAudio({ codec: 'mp3', seconds: 1, frequency: 880 });
   const split = new Mp3Splitter();
   intro = Buffer.concat([split.push(readFileSync(introPath)).data, split.flush().data]);
   const aacIntro = await makeTestAudio({ codec: 'aac', seconds: 1 });
-  h = await startEdge({
-    config: {
-      Mounts: [
-        { Name: '/with-intro.mp3', Password: 'p', MetaInt: 1000, Intro: introPath },
-        { Name: '/aac-intro.mp3', Password: 'p', Intro: aacIntro },
-        { Name: '/lost-intro.mp3', Password: 'p', Intro: join(tmpdir(), 'pc-no-intro.mp3') },
-      ],
-    },
-  });
+  const config = {
+    Mounts: [
+      { Name: '/with-intro.mp3', Password: 'p', MetaInt: 1000, Intro: introPath },
+      { Name: '/aac-intro.mp3', Password: 'p', Intro: aacIntro },
+      { Name: '/lost-intro.mp3', Password: 'p', Intro: join(tmpdir(), 'pc-no-intro.mp3') },
+    ],
+  };
+  h = await startEdge({ config });
+  ingest = await startTestIngest({ bus: h.bus, config });
   const file = readFileSync(await makeTestAudio({ codec: 'mp3', seconds: 20 }));
   for (const mount of ['/with-intro.mp3', '/aac-intro.mp3', '/lost-intro.mp3']) {
-    const pub = new Publisher({
-      bus: h.bus,
-      subjects: h.subjects,
-      mount,
-      file,
-      prerollMs: 2000,
-      initialTitle: 'Live now',
-    });
-    pub.start();
+    const pub = new LiveSource({ ingest, mount, file, prerollMs: 2000, initialTitle: 'Live now' });
+    await pub.start();
     pubs.push(pub);
   }
   await h.bus.flush();
@@ -49,8 +43,9 @@ before(async () => {
 
 after(async () => {
   for (const p of pubs) {
-    p.down();
+    await p.stop();
   }
+  await ingest.stop();
   await h.stop();
 });
 

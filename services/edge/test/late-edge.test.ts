@@ -2,15 +2,16 @@
  * An edge started while a source is live, that has buffered more than `BurstSize` of its audio
  * before its first listener comes: the listener still gets the station headers (from the
  * announcement it missed), the title on air in its first metadata block, and for Ogg the codec
- * header pages first, so the stream decodes. All of these come with the burst reply.
+ * header pages first, so the stream decodes. All of these come with the burst reply. A burst
+ * request that ingest's answer never reaches is retried a few times at most.
  */
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { after, before, test } from 'node:test';
-import { MemoryBus, Subjects } from '@penguincast/bus';
+import { MemoryBus, Subjects, type Bus } from '@penguincast/bus';
 import { decodeCheck, makeTestAudio, openListener } from '@penguincast/testkit';
 import { sleep, startEdge, T, waitFor, type EdgeHarness } from './harness.js';
-import { Publisher } from './publisher.js';
+import { LiveSource, startTestIngest, type TestIngest } from './live-source.js';
 
 const BURST = 8192;
 const METAINT = 4096;
@@ -22,40 +23,62 @@ const config = {
 };
 const bus = new MemoryBus();
 const subjects = new Subjects('pc');
-let mp3: Publisher;
-let ogg: Publisher;
+let ingest: TestIngest;
+let mp3: LiveSource;
+let ogg: LiveSource;
+let quiet: LiveSource | undefined;
 const edges: EdgeHarness[] = [];
 
+/**
+ * The shared bus as ingest sees it, except that its answer to /quiet.mp3's burst requests never
+ * reaches any edge: its subscription to that subject is swallowed, while it publishes the
+ * mount's announcements, audio and titles as usual.
+ */
+const ingestBus = new Proxy(bus, {
+  get(target, key) {
+    if (key === 'subscribe') {
+      const subscribe: Bus['subscribe'] = (subject, callback, opts) =>
+        subject === subjects.burst('/quiet.mp3')
+          ? { unsubscribe: () => undefined }
+          : target.subscribe(subject, callback, opts);
+      return subscribe;
+    }
+    const value: unknown = Reflect.get(target, key, target);
+    return typeof value === 'function' ? (value as () => unknown).bind(target) : value;
+  },
+}) as Bus;
+
 before(async () => {
-  mp3 = new Publisher({
-    bus,
-    subjects,
+  // One page per chunk for the Ogg mount, as in ogg.test.ts; MP3 chunks stay whole frames.
+  ingest = await startTestIngest({ bus: ingestBus, config, maxChunkBytes: 1 });
+  mp3 = new LiveSource({
+    ingest,
     mount: '/late.mp3',
     file: readFileSync(await makeTestAudio({ codec: 'mp3', seconds: 20 })),
     prerollMs: 2000,
     initialTitle: 'Already On Air',
     info: { 'ice-name': 'Late Station' },
   });
-  ogg = new Publisher({
-    bus,
-    subjects,
+  ogg = new LiveSource({
+    ingest,
     mount: '/late.ogg',
     file: readFileSync(await makeTestAudio({ codec: 'vorbis', seconds: 20 })),
     contentType: 'audio/ogg',
-    framesPerChunk: 1,
     prerollMs: 2000,
     initialTitle: 'Ogg On Air',
     info: { 'ice-name': 'Late Ogg' },
   });
   // The sources go live before any edge exists: every edge misses their announcements.
-  mp3.start();
-  ogg.start();
+  await mp3.start();
+  await ogg.start();
   await bus.flush();
 });
 
 after(async () => {
-  mp3.down();
-  ogg.down();
+  await mp3.stop();
+  await ogg.stop();
+  await quiet?.stop();
+  await ingest.stop();
   for (const e of edges) {
     await e.stop();
   }
@@ -66,8 +89,13 @@ after(async () => {
 async function lateEdge(): Promise<EdgeHarness> {
   const edge = await startEdge({ bus, config });
   edges.push(edge);
-  // Live chunks keep coming on the bus: 2 s is several bursts' worth of either stream.
-  await sleep(2000);
+  // Live chunks keep coming on the bus: wait for more than two bursts' worth of either stream.
+  const from = [mp3.position, ogg.position];
+  await waitFor(
+    () => mp3.position - from[0]! > 2 * BURST && ogg.position - from[1]! > 2 * BURST,
+    10_000,
+    'two bursts of live audio',
+  );
   return edge;
 }
 
@@ -94,15 +122,14 @@ test('an Ogg listener of a late edge gets the header pages and decodes cleanly',
 });
 
 test('a burst request that gets no answer is retried later, a few times at most', T, async () => {
-  const silent = new Publisher({
-    bus,
-    subjects,
+  const silent = new LiveSource({
+    ingest,
     mount: '/quiet.mp3',
     file: readFileSync(await makeTestAudio({ codec: 'mp3', seconds: 20 })),
-    answerBursts: false,
     info: { 'ice-name': 'Quiet' },
   });
-  silent.start();
+  quiet = silent;
+  await silent.start();
   try {
     const edge = await startEdge({ bus, config });
     edges.push(edge);
@@ -123,6 +150,6 @@ test('a burst request that gets no answer is retried later, a few times at most'
       sub.unsubscribe();
     }
   } finally {
-    silent.down();
+    await silent.down();
   }
 });

@@ -5,16 +5,33 @@
  */
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
-import { Keys, MemoryStateStore } from '@penguincast/bus';
+import { Keys, MemoryStateStore, type StateStore } from '@penguincast/bus';
 import { listen, openListener, type ListenerHandle } from '@penguincast/testkit';
 import { fixture, startEdge, T, waitFor, type EdgeHarness } from './harness.js';
-import { Publisher } from './publisher.js';
+import { LiveSource, startTestIngest, type TestIngest } from './live-source.js';
 
 const keys = new Keys();
 const state = new MemoryStateStore();
+/** The sums the second edge last read, by key prefix: its limit decisions use these. */
+const otherSums = new Map<string, number>();
+/** The shared store as the second edge sees it, noting each sum it reads. */
+const otherState = new Proxy(state, {
+  get(target, key) {
+    if (key === 'sumCounters') {
+      return async (prefix: string): Promise<number> => {
+        const sum = await target.sumCounters(prefix);
+        otherSums.set(prefix, sum);
+        return sum;
+      };
+    }
+    const value: unknown = Reflect.get(target, key, target);
+    return typeof value === 'function' ? (value as () => unknown).bind(target) : value;
+  },
+}) as StateStore;
 let h: EdgeHarness;
 let other: EdgeHarness;
-const pubs: Publisher[] = [];
+let ingest: TestIngest;
+const pubs: LiveSource[] = [];
 const open: ListenerHandle[] = [];
 const config = {
   Limits: { Clients: 3 },
@@ -26,16 +43,16 @@ const config = {
 
 before(async () => {
   h = await startEdge({ config, state, instanceId: 'edge-one' });
-  other = await startEdge({ config, state, bus: h.bus, instanceId: 'edge-two' });
+  other = await startEdge({ config, state: otherState, bus: h.bus, instanceId: 'edge-two' });
+  ingest = await startTestIngest({ bus: h.bus, config });
   for (const mount of ['/a.mp3', '/b.mp3']) {
-    const pub = new Publisher({
-      bus: h.bus,
-      subjects: h.subjects,
+    const pub = new LiveSource({
+      ingest,
       mount,
       file: fixture('mp3-128k-44100-stereo.mp3'),
       prerollMs: 500,
     });
-    pub.start();
+    await pub.start();
     pubs.push(pub);
   }
   await h.bus.flush();
@@ -46,8 +63,9 @@ after(async () => {
     l.stop();
   }
   for (const p of pubs) {
-    p.down();
+    await p.stop();
   }
+  await ingest.stop();
   await other.stop();
   await h.stop();
   await state.close();
@@ -110,5 +128,13 @@ test('freed places can be taken again', T, async () => {
   }
   await waitFor(() => h.edge.listenerCount() === 0 && other.edge.listenerCount() === 0);
   await waitFor(async () => (await state.sumCounters(keys.edgeClientsPrefix())) === 0, 3000);
+  // The second edge decides from the sums it last read, so it must have read the freed places.
+  await waitFor(
+    () =>
+      otherSums.get(keys.edgeClientsPrefix()) === 0 &&
+      otherSums.get(keys.listenerCountPrefix('/a.mp3')) === 0,
+    3000,
+    'the second edge to read the freed places',
+  );
   await connected(other.url('/a.mp3'));
 });

@@ -38,7 +38,10 @@ const TEST_CHUNK_BYTES = 1700;
 export interface TestIngestOptions {
   /** The edge's bus: ingest publishes on it and answers burst requests from it. */
   bus: Bus;
-  /** The station config (the edge's own); a source password for unlisted mounts is added. */
+  /**
+   * The station config (the edge's own); a source password for unlisted mounts is added, and
+   * sixteen sources are allowed unless the config says otherwise.
+   */
   config?: Partial<StationConfigInput>;
   /** Largest published chunk; 1 makes every frame (Ogg page) a chunk of its own. */
   maxChunkBytes?: number;
@@ -61,6 +64,8 @@ export async function startTestIngest(opts: TestIngestOptions): Promise<TestInge
   const doc = opts.config ?? {};
   const config = parseStationConfig({
     ...doc,
+    // Icecast's default of two sources is too few for tests with several live mounts.
+    Limits: { Sources: 16, ...(doc.Limits ?? {}) },
     Auth: { AdminPassword: 'x', ...(doc.Auth ?? {}), SourcePassword: SOURCE_PASSWORD },
   });
   const state = opts.state ?? new MemoryStateStore();
@@ -301,6 +306,11 @@ export class LiveSource {
   /** Every byte ingest published in `session` (the current one by default), in order. */
   audio(session = this.session): Buffer {
     return Buffer.concat((this.#chunks.get(session) ?? []).map((c) => c.data));
+  }
+
+  /** Stream positions where ingest's published chunks start in `session`. */
+  chunkStarts(session = this.session): Set<number> {
+    return new Set((this.#chunks.get(session) ?? []).map((c) => c.position));
   }
 
   /**

@@ -8,31 +8,32 @@ import { readFileSync } from 'node:fs';
 import { after, before, test } from 'node:test';
 import { decodeCheck, makeTestAudio, openListener } from '@penguincast/testkit';
 import { startEdge, T, type EdgeHarness } from './harness.js';
-import { Publisher } from './publisher.js';
+import { LiveSource, startTestIngest, type TestIngest } from './live-source.js';
 
 const config = { Mounts: [{ Name: '/radio.ogg', Password: 'p', BurstSize: 16384 }] };
 let h: EdgeHarness;
-let pub: Publisher;
+let ingest: TestIngest;
+let pub: LiveSource;
 
 before(async () => {
   const file = readFileSync(await makeTestAudio({ codec: 'vorbis', seconds: 20 }));
   h = await startEdge({ config });
-  pub = new Publisher({
-    bus: h.bus,
-    subjects: h.subjects,
+  // One page per chunk: Vorbis pages are a few KiB, so the burst has boundaries to start on.
+  ingest = await startTestIngest({ bus: h.bus, config, maxChunkBytes: 1 });
+  pub = new LiveSource({
+    ingest,
     mount: '/radio.ogg',
     file,
     contentType: 'audio/ogg',
-    // One page per chunk: Vorbis pages are a few KiB, so the burst has boundaries to start on.
-    framesPerChunk: 1,
     prerollMs: 4000,
   });
-  pub.start();
+  await pub.start();
   await h.bus.flush();
 });
 
 after(async () => {
-  pub.down();
+  await pub.stop();
+  await ingest.stop();
   await h.stop();
 });
 

@@ -6,49 +6,50 @@
  */
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
+import { decodeSourceAnnouncement, encodeSourceAnnouncement } from '@penguincast/bus';
 import { freePort, silentClient } from '@penguincast/testkit';
 import { fixture, rawRequest, startEdge, T, type EdgeHarness } from './harness.js';
-import { Publisher } from './publisher.js';
+import { LiveSource, startTestIngest, type TestIngest } from './live-source.js';
 
 const CLIENTS = 10;
 let h: EdgeHarness;
-let live: Publisher;
-let squatter: Publisher;
+let ingest: TestIngest;
+let live: LiveSource;
 const bursts: string[] = [];
 
 before(async () => {
-  h = await startEdge({
-    config: {
-      Mounts: [
-        { Name: '/live.mp3', Password: 'p' },
-        { Name: '/empty.mp3', Password: 'p' },
-      ],
-    },
-  });
+  const config = {
+    Mounts: [
+      { Name: '/live.mp3', Password: 'p' },
+      { Name: '/empty.mp3', Password: 'p' },
+    ],
+  };
+  h = await startEdge({ config });
+  ingest = await startTestIngest({ bus: h.bus, config });
   h.bus.subscribe(h.subjects.allBurst(), (m) => bursts.push(m.subject));
-  live = new Publisher({
-    bus: h.bus,
-    subjects: h.subjects,
+  // A source under a page's path, announced on the bus as an ingest without the rule would:
+  // the real ingest refuses such a mount, so its messages for /live.mp3 are mirrored there.
+  const squat = '/status-json.xsl';
+  h.bus.subscribe(h.subjects.source('/live.mp3'), (m) => {
+    const a = decodeSourceAnnouncement(m.data);
+    h.bus.publish(h.subjects.source(squat), encodeSourceAnnouncement({ ...a, mount: squat }));
+  });
+  h.bus.subscribe(h.subjects.audio('/live.mp3'), (m) => {
+    h.bus.publish(h.subjects.audio(squat), m.data, m.headers);
+  });
+  live = new LiveSource({
+    ingest,
     mount: '/live.mp3',
     file: fixture('mp3-128k-44100-stereo.mp3'),
     prerollMs: 1000,
   });
-  // A source under a page's path, announced on the bus as an ingest without the rule would.
-  squatter = new Publisher({
-    bus: h.bus,
-    subjects: h.subjects,
-    mount: '/status-json.xsl',
-    file: fixture('mp3-128k-44100-stereo.mp3'),
-    prerollMs: 1000,
-  });
-  live.start();
-  squatter.start();
+  await live.start();
   await h.bus.flush();
 });
 
 after(async () => {
-  live.down();
-  squatter.down();
+  await live.stop();
+  await ingest.stop();
   await h.stop();
 });
 

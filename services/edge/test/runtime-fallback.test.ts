@@ -9,10 +9,11 @@ import { after, before, test } from 'node:test';
 import { Keys, MemoryBus, MemoryStateStore, encodeControlCommand } from '@penguincast/bus';
 import { makeTestAudio, mp3check, openListener } from '@penguincast/testkit';
 import { sleep, startEdge, T, waitFor, type EdgeHarness } from './harness.js';
-import { Publisher } from './publisher.js';
+import { LiveSource, startTestIngest, type TestIngest } from './live-source.js';
 
 const bus = new MemoryBus();
-const pubs: Publisher[] = [];
+let ingest: TestIngest;
+const pubs: LiveSource[] = [];
 const edges: EdgeHarness[] = [];
 const stores: MemoryStateStore[] = [];
 let file: Buffer;
@@ -28,12 +29,14 @@ const config = {
 
 before(async () => {
   file = readFileSync(await makeTestAudio({ codec: 'mp3', seconds: 20 }));
+  ingest = await startTestIngest({ bus, config });
 });
 
 after(async () => {
   for (const p of pubs) {
-    p.down();
+    await p.stop();
   }
+  await ingest.stop();
   for (const h of edges) {
     await h.stop();
   }
@@ -43,18 +46,18 @@ after(async () => {
   await bus.close();
 });
 
-function publisher(h: EdgeHarness, mount: string): Publisher {
-  const pub = new Publisher({ bus, subjects: h.subjects, mount, file, prerollMs: 1500 });
+async function liveSource(mount: string): Promise<LiveSource> {
+  const pub = new LiveSource({ ingest, mount, file, prerollMs: 1500 });
   pubs.push(pub);
-  pub.start();
+  await pub.start();
   return pub;
 }
 
 test('a set-fallback command moves listeners when the source drops', T, async () => {
   const h = await startEdge({ bus, config });
   edges.push(h);
-  const a = publisher(h, '/a.mp3');
-  const b = publisher(h, '/b.mp3');
+  const a = await liveSource('/a.mp3');
+  const b = await liveSource('/b.mp3');
   await bus.flush();
   const listener = openListener(h.url('/a.mp3'), { durationMs: 10_000 });
   await waitFor(() => listener.audioBytes > 0, 3000, 'first audio');
@@ -67,7 +70,7 @@ test('a set-fallback command moves listeners when the source drops', T, async ()
     3000,
     'the command applied',
   );
-  a.down();
+  await a.down();
   await waitFor(() => h.edge.listenerCount('/b.mp3') === 1, 4000, 'the move to the fallback');
   assert.equal(h.edge.listenerCount('/a.mp3'), 0);
   const before = listener.audioBytes;
@@ -78,7 +81,7 @@ test('a set-fallback command moves listeners when the source drops', T, async ()
   assert.equal(r.endReason, 'stopped', 'the listener was never disconnected');
   const check = await mp3check(r.audio);
   assert.ok(check.ok, check.output);
-  b.down();
+  await b.down();
 });
 
 test('a clearing command restores the configured behaviour', T, async () => {
@@ -96,16 +99,16 @@ test('a clearing command restores the configured behaviour', T, async () => {
     3000,
     'both commands applied',
   );
-  const a = publisher(h, '/a.mp3');
-  const b = publisher(h, '/b.mp3');
+  const a = await liveSource('/a.mp3');
+  const b = await liveSource('/b.mp3');
   await bus.flush();
   const listener = openListener(h.url('/a.mp3'), { durationMs: 10_000 });
   await waitFor(() => listener.audioBytes > 0, 3000, 'first audio');
-  a.down();
+  await a.down();
   const r = await listener.done;
   assert.notEqual(r.endReason, 'stopped', 'the listener was ended, not moved');
   assert.equal(h.edge.listenerCount('/b.mp3'), 0);
-  b.down();
+  await b.down();
 });
 
 test('an edge starting later loads the stored runtime fallbacks', T, async () => {
@@ -119,15 +122,15 @@ test('an edge starting later loads the stored runtime fallbacks', T, async () =>
     3000,
     'the stored fallbacks loaded',
   );
-  const c = publisher(h, '/c.mp3');
-  const b = publisher(h, '/b.mp3');
+  const c = await liveSource('/c.mp3');
+  const b = await liveSource('/b.mp3');
   await bus.flush();
   const listener = openListener(h.url('/c.mp3'), { durationMs: 10_000 });
   await waitFor(() => listener.audioBytes > 0, 3000, 'first audio');
-  c.down();
+  await c.down();
   await waitFor(() => h.edge.listenerCount('/b.mp3') === 1, 4000, 'the move to the fallback');
   listener.stop();
   const r = await listener.done;
   assert.equal(r.endReason, 'stopped');
-  b.down();
+  await b.down();
 });

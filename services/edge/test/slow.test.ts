@@ -16,35 +16,36 @@ import {
   waitFor,
   type EdgeHarness,
 } from './harness.js';
-import { Publisher } from './publisher.js';
+import { LiveSource, startTestIngest, type TestIngest } from './live-source.js';
 
 const QUEUE = 131072;
 let h: EdgeHarness;
-let pub: Publisher;
+let ingest: TestIngest;
+let pub: LiveSource;
 
 before(async () => {
   const file = readFileSync(await makeTestAudio({ codec: 'mp3', seconds: 20, bitrate: 320 }));
-  h = await startEdge({
-    config: {
-      Limits: { Clients: 200 },
-      Mounts: [{ Name: '/fast.mp3', Password: 'p', QueueSize: QUEUE, BurstSize: 16384 }],
-    },
-  });
+  const config = {
+    Limits: { Clients: 200 },
+    Mounts: [{ Name: '/fast.mp3', Password: 'p', QueueSize: QUEUE, BurstSize: 16384 }],
+  };
+  h = await startEdge({ config });
+  ingest = await startTestIngest({ bus: h.bus, config });
   // 320 kbit/s at twice real time: 80 KB/s, so the queue fills within seconds.
-  pub = new Publisher({
-    bus: h.bus,
-    subjects: h.subjects,
+  pub = new LiveSource({
+    ingest,
     mount: '/fast.mp3',
     file,
     speed: 2,
     prerollMs: 500,
   });
-  pub.start();
+  await pub.start();
   await h.bus.flush();
 });
 
 after(async () => {
-  pub.down();
+  await pub.stop();
+  await ingest.stop();
   await h.stop();
 });
 
