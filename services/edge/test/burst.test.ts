@@ -7,8 +7,14 @@
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { after, before, test } from 'node:test';
-import { makeTestAudio, mp3check, openListener, type ListenResult } from '@penguincast/testkit';
-import { sleep, startEdge, T, type EdgeHarness } from './harness.js';
+import {
+  makeTestAudio,
+  mp3check,
+  openListener,
+  type ListenResult,
+  sleep,
+} from '@penguincast/testkit';
+import { startEdge, T, type EdgeHarness } from './harness.js';
 import { LiveSource, startTestIngest, type TestIngest } from './live-source.js';
 
 const METAINT = 8192;

@@ -25,8 +25,9 @@ import {
   startRedis,
   type ListenerHandle,
   type RestartableServerHandle,
+  waitFor,
 } from '@penguincast/testkit';
-import { startEdge, T, waitFor, type EdgeHarness } from './harness.js';
+import { startEdge, T, type EdgeHarness } from './harness.js';
 import { LiveSource, startTestIngest, type TestIngest } from './live-source.js';
 
 const PREFIX = `edge${process.pid}`;

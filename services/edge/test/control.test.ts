@@ -12,8 +12,15 @@ import {
   type ControlCommand,
   type ControlReply,
 } from '@penguincast/bus';
-import { makeTestAudio, mp3check, openListener, type ListenerHandle } from '@penguincast/testkit';
-import { sleep, startEdge, T, waitFor, type EdgeHarness } from './harness.js';
+import {
+  makeTestAudio,
+  mp3check,
+  openListener,
+  type ListenerHandle,
+  sleep,
+  waitFor,
+} from '@penguincast/testkit';
+import { startEdge, T, type EdgeHarness } from './harness.js';
 import { LiveSource, startTestIngest, type TestIngest } from './live-source.js';
 
 let h: EdgeHarness;

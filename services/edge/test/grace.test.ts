@@ -8,8 +8,15 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { after, before, test } from 'node:test';
 import { MemoryBus } from '@penguincast/bus';
-import { listen, makeTestAudio, mp3check, openListener } from '@penguincast/testkit';
-import { sleep, startEdge, T, waitFor, type EdgeHarness } from './harness.js';
+import {
+  listen,
+  makeTestAudio,
+  mp3check,
+  openListener,
+  sleep,
+  waitFor,
+} from '@penguincast/testkit';
+import { startEdge, T, type EdgeHarness } from './harness.js';
 import { LiveSource, startTestIngest, type TestIngest } from './live-source.js';
 
 const bus = new MemoryBus();

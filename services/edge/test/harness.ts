@@ -1,17 +1,16 @@
 /**
  * Test harness of the edge: a station config, an edge on port 0 over a real bus and state store
- * with recognisable routes, a log sink, raw-socket clients (one that never reads, with a tiny
- * receive buffer) and polling. Only loopback is ever used.
+ * with recognisable routes, and a listener that never reads (with a tiny receive buffer); the log
+ * sink, raw clients and polling come from `@penguincast/testkit`. Only loopback is ever used.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { readFileSync } from 'node:fs';
-import { connect, type Socket } from 'node:net';
-import { Writable } from 'node:stream';
+import type { Socket } from 'node:net';
 import { fileURLToPath } from 'node:url';
-import { pino, type Logger } from 'pino';
 import { Registry } from 'prom-client';
 import { MemoryBus, MemoryStateStore, Subjects, type Bus, type StateStore } from '@penguincast/bus';
 import { parseStationConfig, type StationConfigInput } from '@penguincast/config';
+import { logSink } from '@penguincast/testkit';
 import {
   createEdge,
   parseConfig,
@@ -28,22 +27,6 @@ export function fixture(name: string): Buffer {
   return readFileSync(
     fileURLToPath(new URL(`../../../libs/icy/test/fixtures/${name}`, import.meta.url)),
   );
-}
-
-/** A log sink: every line as an object, for assertions. */
-export function logSink(): { log: Logger; lines: Array<Record<string, unknown>> } {
-  const lines: Array<Record<string, unknown>> = [];
-  const stream = new Writable({
-    write(chunk: Buffer, _enc, cb) {
-      for (const line of chunk.toString('utf8').split('\n')) {
-        if (line.trim() !== '') {
-          lines.push(JSON.parse(line) as Record<string, unknown>);
-        }
-      }
-      cb();
-    },
-  });
-  return { log: pino({ level: 'debug' }, stream), lines };
 }
 
 /** Routes that answer recognisably: `SOURCE <path>` and `ADMIN <path>` bodies. */
@@ -141,52 +124,6 @@ export async function startEdge(opts: EdgeHarnessOptions = {}): Promise<EdgeHarn
   };
 }
 
-/** Sends raw bytes and resolves with everything the server sent until it closed. */
-export function rawRequest(port: number, request: string, timeoutMs = 3000): Promise<Buffer> {
-  return new Promise((resolve, reject) => {
-    const socket = connect({ host: '127.0.0.1', port });
-    const chunks: Buffer[] = [];
-    const timer = setTimeout(() => {
-      socket.destroy();
-      reject(
-        new Error(
-          `no close within ${timeoutMs} ms; got ${Buffer.concat(chunks).toString('latin1')}`,
-        ),
-      );
-    }, timeoutMs);
-    socket.on('connect', () => socket.write(request));
-    socket.on('data', (d: Buffer) => chunks.push(d));
-    socket.on('error', () => undefined);
-    socket.on('close', () => {
-      clearTimeout(timer);
-      resolve(Buffer.concat(chunks));
-    });
-  });
-}
-
-/** Reads only the response head of a GET, then hangs up. */
-export function rawHead(port: number, request: string, timeoutMs = 3000): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const socket = connect({ host: '127.0.0.1', port });
-    let buf = Buffer.alloc(0);
-    const timer = setTimeout(() => {
-      socket.destroy();
-      reject(new Error('no response head'));
-    }, timeoutMs);
-    socket.on('connect', () => socket.write(request));
-    socket.on('error', () => undefined);
-    socket.on('data', (d: Buffer) => {
-      buf = Buffer.concat([buf, d]);
-      const end = buf.indexOf('\r\n\r\n');
-      if (end !== -1) {
-        clearTimeout(timer);
-        socket.destroy();
-        resolve(buf.subarray(0, end + 4).toString('latin1'));
-      }
-    });
-  });
-}
-
 /**
  * A listener that connects, sends its GET and never reads, with a 4 KiB receive buffer and a
  * small MSS so the kernel cannot hide megabytes of backlog. Node cannot set SO_RCVBUF on a TCP
@@ -216,26 +153,6 @@ sleep 60;
       await exited;
     },
   };
-}
-
-/** Waits until `cond()` holds, polling every 10 ms, or fails after `ms`. */
-export async function waitFor(
-  cond: () => boolean | Promise<boolean>,
-  ms = 5000,
-  what = 'condition',
-): Promise<void> {
-  const end = Date.now() + ms;
-  while (!(await cond())) {
-    if (Date.now() > end) {
-      throw new Error(`timed out waiting for ${what}`);
-    }
-    await sleep(10);
-  }
-}
-
-/** Resolves after `ms`. */
-export function sleep(ms: number): Promise<void> {
-  return new Promise((r) => setTimeout(r, ms));
 }
 
 /** Reads one metric sample's value from the registry, or 0. */

@@ -9,8 +9,8 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { after, before, test } from 'node:test';
 import { MemoryBus, Subjects, type Bus } from '@penguincast/bus';
-import { decodeCheck, makeTestAudio, openListener } from '@penguincast/testkit';
-import { sleep, startEdge, T, waitFor, type EdgeHarness } from './harness.js';
+import { decodeCheck, makeTestAudio, openListener, sleep, waitFor } from '@penguincast/testkit';
+import { startEdge, T, type EdgeHarness } from './harness.js';
 import { LiveSource, startTestIngest, type TestIngest } from './live-source.js';
 
 const BURST = 8192;

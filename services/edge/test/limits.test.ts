@@ -6,8 +6,8 @@
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import { Keys, MemoryStateStore, type StateStore } from '@penguincast/bus';
-import { listen, openListener, type ListenerHandle } from '@penguincast/testkit';
-import { fixture, startEdge, T, waitFor, type EdgeHarness } from './harness.js';
+import { listen, openListener, type ListenerHandle, waitFor } from '@penguincast/testkit';
+import { fixture, startEdge, T, type EdgeHarness } from './harness.js';
 import { LiveSource, startTestIngest, type TestIngest } from './live-source.js';
 
 const keys = new Keys();

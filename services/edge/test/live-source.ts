@@ -22,7 +22,7 @@ import {
 import { parseStationConfig, type StationConfigInput } from '@penguincast/config';
 import { basicAuthHeader, createFrameSplitter } from '@penguincast/icy';
 import { createIngest, parseConfig, type IngestApp } from '@penguincast/ingest';
-import { rawRequest, waitFor } from './harness.js';
+import { rawRequest, waitFor } from '@penguincast/testkit';
 
 /** The source password every test ingest accepts for mounts without their own. */
 export const SOURCE_PASSWORD = 'source-pw';

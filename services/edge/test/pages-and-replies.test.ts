@@ -7,8 +7,8 @@
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import { decodeSourceAnnouncement, encodeSourceAnnouncement } from '@penguincast/bus';
-import { freePort, silentClient } from '@penguincast/testkit';
-import { fixture, rawRequest, startEdge, T, type EdgeHarness } from './harness.js';
+import { freePort, silentClient, rawRequest } from '@penguincast/testkit';
+import { fixture, startEdge, T, type EdgeHarness } from './harness.js';
 import { LiveSource, startTestIngest, type TestIngest } from './live-source.js';
 
 const CLIENTS = 10;

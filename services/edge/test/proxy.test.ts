@@ -6,8 +6,8 @@
 import assert from 'node:assert/strict';
 import { createServer, type Server, type Socket } from 'node:net';
 import { after, before, test } from 'node:test';
-import { freePort, listen } from '@penguincast/testkit';
-import { rawRequest, startEdge, T, waitFor, type EdgeHarness } from './harness.js';
+import { freePort, listen, rawRequest, waitFor } from '@penguincast/testkit';
+import { startEdge, T, type EdgeHarness } from './harness.js';
 
 /** A stand-in upstream that records what it got and answers with `reply(received)`. */
 interface Upstream {

@@ -9,8 +9,8 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { after, before, test } from 'node:test';
 import { decodeAudioChunk, decodeRelayDemand, type RelayDemand } from '@penguincast/bus';
-import { listen, makeTestAudio, mp3check, openListener } from '@penguincast/testkit';
-import { startEdge, T, waitFor, type EdgeHarness } from './harness.js';
+import { listen, makeTestAudio, mp3check, openListener, waitFor } from '@penguincast/testkit';
+import { startEdge, T, type EdgeHarness } from './harness.js';
 import { LiveSource, startTestIngest, type TestIngest } from './live-source.js';
 
 let h: EdgeHarness;

@@ -6,17 +6,9 @@
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import { decodeConnectionEvent, type ConnectionEvent } from '@penguincast/bus';
-import { listen } from '@penguincast/testkit';
+import { listen, rawHead, rawRequest, waitFor } from '@penguincast/testkit';
 import { SERVER_NAME } from '../src/index.js';
-import {
-  fixture,
-  rawHead,
-  rawRequest,
-  startEdge,
-  T,
-  waitFor,
-  type EdgeHarness,
-} from './harness.js';
+import { fixture, startEdge, T, type EdgeHarness } from './harness.js';
 import { LiveSource, startTestIngest, type TestIngest } from './live-source.js';
 
 let h: EdgeHarness;

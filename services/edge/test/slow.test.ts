@@ -6,16 +6,8 @@
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { after, before, test } from 'node:test';
-import { makeTestAudio, openListener } from '@penguincast/testkit';
-import {
-  metricValue,
-  neverReader,
-  sleep,
-  startEdge,
-  T,
-  waitFor,
-  type EdgeHarness,
-} from './harness.js';
+import { makeTestAudio, openListener, sleep, waitFor } from '@penguincast/testkit';
+import { metricValue, neverReader, startEdge, T, type EdgeHarness } from './harness.js';
 import { LiveSource, startTestIngest, type TestIngest } from './live-source.js';
 
 const QUEUE = 131072;
