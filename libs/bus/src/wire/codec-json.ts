@@ -51,15 +51,21 @@ export const decodeTitleChange = titleChangeCodec.decode;
 
 const fBurstReq = new Fields('BurstRequest');
 
-function readBurstRequest(o: Obj): BurstRequest {
+/**
+ * Reads the fields every request about a mount's recent audio carries (`BurstRequest`, and
+ * `TitlesRequest` with the same shape): the mount, an optional byte budget and the requester.
+ */
+export function readMountRequest(f: Fields, o: Obj): BurstRequest {
   return compact({
-    mount: fBurstReq.str(o, 'mount', '', true),
-    maxBytes: fBurstReq.optInt(o, 'maxBytes'),
-    requester: fBurstReq.optStr(o, 'requester'),
+    mount: f.str(o, 'mount', '', true),
+    maxBytes: f.optInt(o, 'maxBytes'),
+    requester: f.optStr(o, 'requester'),
   });
 }
 
-const burstRequestCodec = jsonCodec('burst-request', fBurstReq, readBurstRequest);
+const burstRequestCodec = jsonCodec('burst-request', fBurstReq, (o) =>
+  readMountRequest(fBurstReq, o),
+);
 
 /** Encodes a burst request for `<prefix>.burst.<m>`. */
 export const encodeBurstRequest = burstRequestCodec.encode;

@@ -3,21 +3,15 @@
  * the title a listener joining now hears first and the newest one. Decoders validate every
  * field; nothing here does I/O.
  */
-import { readTitleEntry } from './codec-json.js';
+import { readMountRequest, readTitleEntry } from './codec-json.js';
 import type { TitleEntry, TitlesReply, TitlesRequest } from './messages.js';
 import { Fields, compact, jsonCodec, type Obj } from './validate.js';
 
 const fRequest = new Fields('TitlesRequest');
 
-function readRequest(o: Obj): TitlesRequest {
-  return compact({
-    mount: fRequest.str(o, 'mount', '', true),
-    maxBytes: fRequest.optInt(o, 'maxBytes'),
-    requester: fRequest.optStr(o, 'requester'),
-  });
-}
-
-const titlesRequestCodec = jsonCodec('titles-request', fRequest, readRequest);
+const titlesRequestCodec = jsonCodec('titles-request', fRequest, (o): TitlesRequest =>
+  readMountRequest(fRequest, o),
+);
 
 /** Encodes a titles request for `<prefix>.titles.<m>`. Throws `TypeError` on invalid fields. */
 export const encodeTitlesRequest = titlesRequestCodec.encode;
