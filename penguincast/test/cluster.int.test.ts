@@ -149,7 +149,12 @@ test(
       assert.equal(decoded.type, 'metadata-update');
       const results: ListenResult[] = await Promise.all(handles.map((h) => h.done));
       await source.stop();
-      await new Promise((r) => setTimeout(r, 300));
+      // The dump is written through a stream: wait until it holds what every listener got.
+      await waitFor(
+        () => dumpHolds(readFileSync(dumpPath), results),
+        10_000,
+        "the dump file to hold every listener's audio",
+      );
       const change: TitleChange | undefined = changes.find((c) => c.title === title);
       assert.ok(change !== undefined, `no TitleChange for ${title}`);
       const position = change.position;
@@ -174,3 +179,10 @@ test(
     }
   },
 );
+
+/** True when `dump` holds the first and the last 4 KiB of every listener's audio. */
+function dumpHolds(dump: Buffer, results: readonly ListenResult[]): boolean {
+  return results.every(
+    (r) => dump.includes(r.audio.subarray(0, 4096)) && dump.includes(r.audio.subarray(-4096)),
+  );
+}

@@ -6,18 +6,43 @@
  */
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
+import { existsSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import { DEFAULT_BURST_SIZE } from '@penguincast/config';
 import {
   decodeCheck,
   freePortPair,
   mp3check,
   openListener,
+  sleep,
   startFfmpegSource,
+  waitFor,
   type TestCodec,
 } from '@penguincast/testkit';
 import { startService, waitForHttp, writeConfig, type ServiceProcess } from './harness.js';
 
 let port = 0;
 let station: ServiceProcess | undefined;
+let dir = '';
+
+/**
+ * Waits until `mount` has published more than a burst of audio, so a listener joining now
+ * starts mid-stream rather than at the stream's first byte.
+ */
+async function burstPublished(mount: string): Promise<void> {
+  const dump = join(dir, 'log', `${mount.slice(1)}.dump`);
+  await waitFor(
+    () => existsSync(dump) && statSync(dump).size > DEFAULT_BURST_SIZE,
+    20_000,
+    `a burst of audio published on ${mount}`,
+  );
+}
+
+const CASES: Array<{ codec: TestCodec; mount: string; format: string }> = [
+  { codec: 'aac', mount: '/aac.aac', format: 'aac' },
+  { codec: 'vorbis', mount: '/vorbis.ogg', format: 'ogg' },
+  { codec: 'opus', mount: '/opus.opus', format: 'ogg' },
+];
 
 before(async () => {
   port = await freePortPair();
@@ -26,7 +51,14 @@ before(async () => {
     Socket: { Port: port },
     Limits: { Sources: 5, SourceGracePeriod: 8 },
     Auth: { AdminPassword: 'adminpw', SourcePassword: 'srcpw' },
+    // Dump files show how much audio each mount has published, so tests wait for that.
+    Mounts: [...CASES.map((c) => c.mount), '/handover.mp3'].map((Name) => ({
+      Name,
+      Password: 'srcpw',
+      DumpFile: `${Name.slice(1)}.dump`,
+    })),
   });
+  dir = cfg.dir;
   station = startService(undefined, cfg.path, { PENGUINCAST_LOG_DIR: `${cfg.dir}/log` });
   await waitForHttp(`http://127.0.0.1:${port}/healthz`, 30_000, 200);
 });
@@ -34,12 +66,6 @@ before(async () => {
 after(async () => {
   await station?.stop();
 });
-
-const CASES: Array<{ codec: TestCodec; mount: string; format: string }> = [
-  { codec: 'aac', mount: '/aac.aac', format: 'aac' },
-  { codec: 'vorbis', mount: '/vorbis.ogg', format: 'ogg' },
-  { codec: 'opus', mount: '/opus.opus', format: 'ogg' },
-];
 
 for (const c of CASES) {
   test(
@@ -56,7 +82,7 @@ for (const c of CASES) {
         await waitForHttp(`http://127.0.0.1:${port}${c.mount}`, 20_000, 200).catch((err: Error) => {
           throw new Error(`${err.message}\nffmpeg: ${source.log()}`);
         });
-        await new Promise((r) => setTimeout(r, 3000));
+        await burstPublished(c.mount);
         const r = await openListener(`http://127.0.0.1:${port}${c.mount}`, {
           metadata: true,
           durationMs: 5000,
@@ -83,7 +109,7 @@ test(
     let source = startFfmpegSource({ url, codec: 'mp3' });
     try {
       await waitForHttp(`http://127.0.0.1:${port}/handover.mp3`, 20_000, 200);
-      await new Promise((r) => setTimeout(r, 2000));
+      await burstPublished('/handover.mp3');
       const listeners = Array.from({ length: 5 }, () =>
         openListener(`http://127.0.0.1:${port}/handover.mp3`, {
           metadata: true,
@@ -91,10 +117,15 @@ test(
         }),
       );
       await Promise.all(listeners.map((l) => l.response));
-      await new Promise((r) => setTimeout(r, 3000));
+      await waitFor(
+        () => listeners.every((l) => l.audioBytes > DEFAULT_BURST_SIZE),
+        10_000,
+        'every listener receiving audio past its burst',
+      );
       const before = listeners.map((l) => l.audioBytes);
       await source.stop();
-      await new Promise((r) => setTimeout(r, 1500));
+      // The encoder stays away for 1.5 s, within the 8 s grace period: the time is the scenario.
+      await sleep(1500);
       source = startFfmpegSource({ url, codec: 'mp3' });
       const results = await Promise.all(listeners.map((l) => l.done));
       for (const [i, r] of results.entries()) {

@@ -54,6 +54,22 @@ async function setTitle(mount: string, title: string): Promise<void> {
   assert.equal(res.status, 200, await res.text());
 }
 
+/** The title of each visible mount, as `/status-json.xsl` shows it. */
+async function statusTitles(): Promise<Record<string, string>> {
+  const res = await fetch(`http://127.0.0.1:${port}/status-json.xsl`, {
+    signal: AbortSignal.timeout(2_000),
+  });
+  const doc = (await res.json()) as { icestats: { source?: unknown } };
+  const src = doc.icestats.source;
+  const list = (Array.isArray(src) ? src : src === undefined ? [] : [src]) as Array<{
+    listenurl?: string;
+    title?: unknown;
+  }>;
+  return Object.fromEntries(
+    list.map((m) => [new URL(String(m.listenurl)).pathname, String(m.title ?? '')]),
+  );
+}
+
 /** Waits until `mount` is served by its own source (a fallback would answer 200 too). */
 async function waitForSource(mount: string): Promise<void> {
   await waitFor(
@@ -118,7 +134,14 @@ test(
     await waitForSource('/backup.mp3');
     await setTitle('/main.mp3', 'Main show');
     await setTitle('/backup.mp3', 'Backup show');
-    await sleep(1_500);
+    await waitFor(
+      async () => {
+        const t = await statusTitles();
+        return t['/main.mp3'] === 'Main show' && t['/backup.mp3'] === 'Backup show';
+      },
+      { timeoutMs: 10_000, intervalMs: 100 },
+      'both titles in status-json',
+    );
     const url = `http://127.0.0.1:${port}/main.mp3`;
     const withMeta = openListener(url, { metadata: true, durationMs: 19_000 });
     const plain = openListener(url, { durationMs: 19_000 });

@@ -114,7 +114,12 @@ test(
 
       const results: ListenResult[] = await Promise.all(handles.map((h) => h.done));
       await source.stop();
-      await new Promise((r) => setTimeout(r, 300));
+      // The dump is written through a stream: wait until it holds what every listener got.
+      await waitFor(
+        () => dumpHolds(readFileSync(dumpPath), results),
+        10_000,
+        "the dump file to hold every listener's audio",
+      );
       const dump = readFileSync(dumpPath);
       const expectedTitle = title.replace(/'/g, '\u2019');
       for (const [i, r] of results.entries()) {
@@ -138,3 +143,10 @@ test(
     }
   },
 );
+
+/** True when `dump` holds the first and the last 4 KiB of every listener's audio. */
+function dumpHolds(dump: Buffer, results: readonly ListenResult[]): boolean {
+  return results.every(
+    (r) => dump.includes(r.audio.subarray(0, 4096)) && dump.includes(r.audio.subarray(-4096)),
+  );
+}

@@ -103,18 +103,20 @@ describe('RedisStateStore across a redis-server restart', () => {
           assert.ok(elapsed < 500, `failing took ${elapsed.toFixed(1)} ms`);
         },
       });
-      // ioredis reconnects in the background; poll until a write goes through again.
-      const deadline = Date.now() + 10_000;
-      for (;;) {
-        try {
-          await store.set(k.serverStart(), '2');
-          break;
-        } catch (err) {
-          assert.ok(err instanceof StateUnavailableError);
-          assert.ok(Date.now() < deadline, 'redis recovery');
-          await new Promise((r) => setTimeout(r, 50));
-        }
-      }
+      // ioredis reconnects in the background; retry until a write goes through again. Every
+      // failed retry must fail as unavailable: any other error ends the wait and the test.
+      const outcome = await waitFor(
+        async () => {
+          try {
+            await store.set(k.serverStart(), '2');
+            return { err: undefined };
+          } catch (err) {
+            return err instanceof StateUnavailableError ? undefined : { err };
+          }
+        },
+        { timeoutMs: 10_000, intervalMs: 50, what: 'redis recovery' },
+      );
+      assert.equal(outcome.err, undefined, 'a failed retry is a StateUnavailableError');
       assert.equal(await store.get(k.serverStart()), '2');
     } finally {
       await store.close();

@@ -101,8 +101,11 @@ interface Received {
 
 /**
  * A minimal Icecast stand-in on node:net: node:http cannot take a PUT without Content-Length or
- * chunking, which is how sources send. It answers 100 Continue when asked, then 200 OK, and
- * records the request head and every body byte until the source hangs up.
+ * chunking, which is how sources send. It answers 100 Continue when asked and records the
+ * request head and every body byte until the source hangs up. It sends no final 200 OK, unlike
+ * Icecast: ffmpeg never reads one, and a reply left unread in its socket makes its close a
+ * reset, which throws away the body bytes the sink has not read yet (a quick file source then
+ * seems to send only its first Ogg page).
  */
 function sourceSink(onDone: (r: Received) => void): NetServer {
   return createNetServer((socket) => {
@@ -132,7 +135,6 @@ function sourceSink(onDone: (r: Received) => void): NetServer {
       if (headers['expect']?.toLowerCase() === '100-continue') {
         socket.write('HTTP/1.1 100 Continue\r\n\r\n');
       }
-      socket.write('HTTP/1.0 200 OK\r\n\r\n');
     });
     socket.on('error', () => {});
     socket.on('close', () => {
@@ -206,7 +208,7 @@ describe('startFfmpegSource', { timeout: 60000 }, () => {
         metadata: { title: 'Copied', artist: 'Testkit' },
       });
       const r = await got;
-      await source.exited;
+      assert.equal(await source.exited, 0, source.log());
       assert.equal(r.method, 'SOURCE');
       assert.equal(r.headers['content-type'], 'audio/ogg');
       const split = createFrameSplitter('audio/ogg').push(r.body);

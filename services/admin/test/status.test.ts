@@ -6,7 +6,8 @@
  */
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
-import { listen, sleep, waitFor, type FfmpegSourceHandle } from '@penguincast/testkit';
+import { decodeTitlesReply, encodeTitlesRequest, type TitlesReply } from '@penguincast/bus';
+import { listen, waitFor, type FfmpegSourceHandle } from '@penguincast/testkit';
 import {
   ADMIN_AUTH,
   POLL,
@@ -259,9 +260,15 @@ test(
   T,
   async () => {
     await setTitle('/two.mp3', 'Older song');
-    // The burst of /two.mp3 is 16 KiB, about 1 s at 128 kbit/s: after 2 s it is all 'Older song'.
-    // This wait is for stream time to pass (the audio, not an event, moves the burst start).
-    await sleep(2000);
+    // The burst of /two.mp3 is 16 KiB, about 1 s at 128 kbit/s: once its first byte is in
+    // 'Older song', the whole burst is. The holding ingest is asked directly, as admin asks it:
+    // admin's answers are reused for a second, so one fetched now would still be served after
+    // 'Newest song' is set, by when the burst start may have moved past it.
+    await waitFor(
+      async () => (await titlesAtIngest('/two.mp3', 16384)).atJoin?.title === 'Older song',
+      POLL,
+      "a burst that starts in 'Older song'",
+    );
     await setTitle('/two.mp3', 'Newest song');
     const two = await waitFor(async () => {
       const { mounts } = JSON.parse((await get(st.url('/api/v1/mounts'))).text) as {
@@ -283,6 +290,16 @@ test(
     );
   },
 );
+
+/** The titles reply of the ingest holding `mount` for a burst of `maxBytes`, uncached. */
+async function titlesAtIngest(mount: string, maxBytes: number): Promise<TitlesReply> {
+  const msg = await st.bus.request(
+    st.subjects.titles(mount),
+    encodeTitlesRequest({ mount, maxBytes, requester: 'status-test' }),
+    { timeoutMs: 2000 },
+  );
+  return decodeTitlesReply(msg.data);
+}
 
 function mountOf(e: Json): string {
   return new URL(String(e['listenurl'])).pathname;

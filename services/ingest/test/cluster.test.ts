@@ -122,22 +122,24 @@ test(
     const crashedAt = Date.now();
     first.src.stop();
 
-    let taken: string | undefined;
-    while (Date.now() - crashedAt < TIMING.leaseTtlMs + 2_000) {
-      const retry = await rawClient(
-        b.port,
-        sourceHead('/live.mp3', { password: 'livepw' }),
-        '127.0.0.2',
-      );
-      const head = await retry.waitFor(/\r\n\r\n/);
-      if (head.startsWith('HTTP/1.0 200 OK')) {
-        taken = head;
-        sources.push({ client: retry, pause: () => {}, stop: () => retry.destroy() });
-        break;
-      }
-      await retry.closed;
-      await new Promise((r) => setTimeout(r, 200));
-    }
+    // Another encoder retries every 200 ms until b lets it take the mount.
+    const taken = await waitFor(
+      async () => {
+        const retry = await rawClient(
+          b.port,
+          sourceHead('/live.mp3', { password: 'livepw' }),
+          '127.0.0.2',
+        );
+        const head = await retry.waitFor(/\r\n\r\n/);
+        if (head.startsWith('HTTP/1.0 200 OK')) {
+          sources.push({ client: retry, pause: () => {}, stop: () => retry.destroy() });
+          return head;
+        }
+        await retry.closed;
+        return undefined;
+      },
+      { timeoutMs: TIMING.leaseTtlMs + 2_000, intervalMs: 200, what: 'the mount freed' },
+    );
     const waited = Date.now() - crashedAt;
     assert.ok(taken, 'the mount was freed');
     assert.ok(waited <= TIMING.leaseTtlMs + 1_000, `freed after ${waited} ms`);

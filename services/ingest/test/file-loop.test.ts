@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import { Mp3Splitter } from '@penguincast/icy';
-import { makeTestAudio, rawClient, waitFor } from '@penguincast/testkit';
+import { makeTestAudio, rawClient, sleep, waitFor } from '@penguincast/testkit';
 import { loadLoopAudio } from '../src/file-loop.js';
 import { sourceHead, startIngest, statusLine, testStation, type TestIngest } from './harness.js';
 
@@ -55,7 +55,8 @@ test('the file plays in a loop in real time, as a source', T, async () => {
     5_000,
     'file loop up',
   );
-  await new Promise((r) => setTimeout(r, 3_000));
+  // Time is what this test checks: the pace over three seconds, long enough to wrap the 2 s file.
+  await sleep(3_000);
   const chunks = ing.rec.chunksOf(upMsg.session);
   const seconds = chunks.reduce((n, c) => n + (c.samples ?? 0) / (c.sampleRate ?? 44100), 0);
   const elapsed = (Date.now() - upMsg.startedAtMs) / 1000;
