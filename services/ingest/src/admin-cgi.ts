@@ -5,10 +5,8 @@
  */
 import type { Socket } from 'node:net';
 import { normaliseMountName, parseBasicAuth, type ParsedHead } from '@penguincast/icy';
-import { endThenDestroy, type AuthThrottle } from '@penguincast/runtime';
-import type { Logger } from 'pino';
+import { endThenDestroy } from '@penguincast/runtime';
 import { checkTitleUpdatePassword } from './auth.js';
-import type { IngestConfig } from './config.js';
 import { DEFAULT_TITLE_CHARSET, type UpdateTitle } from './control.js';
 import {
   IngestError,
@@ -17,19 +15,11 @@ import {
   UnsupportedRequestError,
 } from './errors.js';
 import type { LocalSessions } from './local-sessions.js';
-import { UNLISTED_MOUNT_LABEL, type IngestMetrics } from './metrics.js';
-import { refuse } from './source-connection.js';
+import { UNLISTED_MOUNT_LABEL } from './metrics.js';
+import { refuse, type CredentialDeps } from './source-connection.js';
 
 /** What `admin.cgi` needs from its app. */
-export interface AdminCgiDeps {
-  /** The service's logger. */
-  log: Logger;
-  /** Mounts, passwords and the default SHOUTcast mount. */
-  settings: IngestConfig;
-  /** The counter of refused credentials. */
-  metrics: Pick<IngestMetrics, 'authFailures'>;
-  /** Failed-authentication counts per client address. */
-  throttle: AuthThrottle;
+export interface AdminCgiDeps extends CredentialDeps {
   /** The sources live on this instance. */
   sessions: Pick<LocalSessions, 'all'>;
   /** Sets a mount's title wherever its source is. */

@@ -14,16 +14,20 @@ import type { IngestError } from './errors.js';
 import type { IngestMetrics } from './metrics.js';
 import type { OpenSession, SourceSession } from './session.js';
 
-/** What the source doors (PUT/SOURCE and SHOUTcast v1) need from their app. */
-export interface SourceDoorDeps {
+/** What every ingest door that checks source credentials needs from its app. */
+export interface CredentialDeps {
   /** The service's logger. */
   log: Logger;
-  /** Mounts, credentials and timeouts. */
+  /** Mounts, credentials, the default SHOUTcast mount and timeouts. */
   settings: IngestConfig;
   /** The counter of refused credentials. */
   metrics: Pick<IngestMetrics, 'authFailures'>;
   /** Failed-authentication counts per client address. */
   throttle: AuthThrottle;
+}
+
+/** What the source doors (PUT/SOURCE and SHOUTcast v1) need from their app. */
+export interface SourceDoorDeps extends CredentialDeps {
   /** Hands out mount leases. */
   admission: Pick<Admission, 'admitSource'>;
   /** Creates the session of an admitted source. */

@@ -315,35 +315,41 @@ export class MountPublisher {
   }
 
   #answerBurst(msg: BusMsg): void {
-    const { bus, settings } = this.#deps;
-    let maxBytes: number | undefined;
-    try {
-      maxBytes = decodeBurstRequest(msg.data).maxBytes;
-    } catch (err) {
-      this.#log.debug({ err }, 'ignoring a malformed burst request');
-      return;
-    }
-    const wanted = maxBytes ?? burstSizeOf(settings, this.#session.mount);
-    const cut = cutBurst(this.#facts(), this.#burst, wanted, bus.maxPayload);
-    if (cut !== undefined) {
-      msg.respond(cut.bytes);
-    }
+    this.#answer(msg, 'burst', decodeBurstRequest, (wanted) => {
+      const cut = cutBurst(this.#facts(), this.#burst, wanted, this.#deps.bus.maxPayload);
+      return cut?.bytes;
+    });
   }
 
   /** Answers with the titles of a burst of the asked size: no audio leaves in the reply. */
   #answerTitles(msg: BusMsg): void {
-    const { bus, settings } = this.#deps;
+    this.#answer(msg, 'titles', decodeTitlesRequest, (wanted) => {
+      const reply = titlesReply(this.#facts(), this.#burst, wanted, this.#deps.bus.maxPayload);
+      return reply === undefined ? undefined : encodeTitlesReply(reply);
+    });
+  }
+
+  /**
+   * Answers one request about the mount's recent audio: decodes it (a malformed one is ignored
+   * with a debug line), takes its byte budget (the mount's burst size when absent) and responds
+   * with what `answer` makes of it, or not at all when that is nothing.
+   */
+  #answer(
+    msg: BusMsg,
+    what: string,
+    decode: (data: Uint8Array) => { maxBytes?: number },
+    answer: (wanted: number) => Uint8Array | undefined,
+  ): void {
     let maxBytes: number | undefined;
     try {
-      maxBytes = decodeTitlesRequest(msg.data).maxBytes;
+      maxBytes = decode(msg.data).maxBytes;
     } catch (err) {
-      this.#log.debug({ err }, 'ignoring a malformed titles request');
+      this.#log.debug({ err }, `ignoring a malformed ${what} request`);
       return;
     }
-    const wanted = maxBytes ?? burstSizeOf(settings, this.#session.mount);
-    const reply = titlesReply(this.#facts(), this.#burst, wanted, bus.maxPayload);
-    if (reply !== undefined) {
-      msg.respond(encodeTitlesReply(reply));
+    const bytes = answer(maxBytes ?? burstSizeOf(this.#deps.settings, this.#session.mount));
+    if (bytes !== undefined) {
+      msg.respond(bytes);
     }
   }
 
